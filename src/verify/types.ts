@@ -1,0 +1,193 @@
+// Small internal types the verifier produces. Raw bundles and envelopes never leave src/verify:
+// everything downstream (ingest, graph) sees only these shapes.
+
+/** A content digest, lower-case hex. `algorithm` is the in-toto DigestSet key (sha256, sha384, sha512, blake2b, blake3, …). */
+export interface Digest {
+  readonly algorithm: string;
+  readonly hex: string;
+}
+
+/** in-toto ResourceDescriptor as used for Statement subjects (in-toto Statement v1). */
+export interface Subject {
+  readonly name: string;
+  /** DigestSet: algorithm → lower-case hex. */
+  readonly digest: Readonly<Record<string, string>>;
+}
+
+/** in-toto Statement v1 (or v0.1), parsed and narrowed. The predicate stays `unknown` until a predicate parser claims it. */
+export interface Statement {
+  readonly type: string;
+  readonly predicateType: string;
+  readonly subjects: readonly Subject[];
+  readonly predicate: unknown;
+}
+
+/** Who signed, as far as verification could establish it. */
+export type Signer =
+  | {
+      readonly kind: 'key';
+      /** lower-case hex SHA-256 of the DER SubjectPublicKeyInfo. */
+      readonly fingerprint: string;
+      /** the id the trust policy gives this key, if any. */
+      readonly keyId?: string;
+    }
+  | {
+      readonly kind: 'certificate';
+      /** leaf subject DN as node:crypto prints it. */
+      readonly subject: string;
+      readonly issuer: string;
+      /** lower-case hex SHA-256 of the leaf DER. */
+      readonly fingerprint: string;
+      /** lower-case hex SHA-256 of the leaf's SPKI DER, so key-based incident traces also find certificate signers. */
+      readonly keyFingerprint: string;
+    }
+  | {
+      readonly kind: 'keyless';
+      /** OIDC issuer from the Fulcio certificate extension. */
+      readonly issuer: string;
+      /** SAN of the Fulcio certificate (email or URI). */
+      readonly subject: string;
+    };
+
+/** How the signature was checked. */
+export type VerificationMethod = 'key' | 'certificate' | 'keyless';
+
+/** Rejection codes: one per reason a piece of evidence is not trusted. Tests assert these, never messages. */
+export type RejectionCode =
+  // shape of the input
+  | 'MALFORMED_JSON'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'MALFORMED_BUNDLE'
+  | 'MALFORMED_ENVELOPE'
+  | 'NO_SIGNATURE'
+  | 'MULTIPLE_SIGNATURES'
+  | 'UNSUPPORTED_PAYLOAD_TYPE'
+  | 'MALFORMED_STATEMENT'
+  | 'UNSUPPORTED_STATEMENT_TYPE'
+  | 'NO_SUBJECT'
+  | 'MULTIPLE_SUBJECTS'
+  | 'UNSUPPORTED_PREDICATE'
+  | 'MALFORMED_PREDICATE'
+  // signature and trust
+  | 'SIGNATURE_INVALID'
+  | 'UNTRUSTED_KEY'
+  | 'UNSUPPORTED_KEY'
+  | 'CERTIFICATE_CHAIN_INVALID'
+  | 'CERTIFICATE_UNTRUSTED'
+  | 'CERTIFICATE_EXPIRED'
+  | 'CERTIFICATE_NOT_YET_VALID'
+  | 'CERTIFICATE_USAGE_INVALID'
+  | 'IDENTITY_MISMATCH'
+  | 'TLOG_INVALID'
+  | 'TIMESTAMP_INVALID'
+  | 'NO_TRUST_MATERIAL'
+  // OMS payload
+  | 'ROOT_DIGEST_MISMATCH'
+  | 'RESOURCE_NAME_INVALID'
+  | 'RESOURCES_EMPTY'
+  | 'DUPLICATE_RESOURCE'
+  | 'UNSUPPORTED_HASH_ALGORITHM'
+  | 'SHARD_INVALID'
+  // files on disk
+  | 'FILE_MISSING'
+  | 'FILE_EXTRA'
+  | 'FILE_DIGEST_MISMATCH'
+  | 'SYMLINK_NOT_ALLOWED'
+  | 'PATH_ESCAPES_ROOT';
+
+/** One file (or shard) of an OMS manifest. */
+export interface OmsResource {
+  /** path relative to the model root, '/'-separated; shards keep their `path:start:end` name in `name` and are split below. */
+  readonly name: string;
+  readonly path: string;
+  /** byte range of a shard, absent for whole files. */
+  readonly shard?: { readonly start: number; readonly end: number };
+  readonly algorithm: string;
+  readonly hex: string;
+}
+
+/** The serialization parameters of an OMS manifest (predicate.serialization). */
+export interface OmsSerialization {
+  readonly method: 'files' | 'shards';
+  readonly hashType: string;
+  readonly allowSymlinks: boolean;
+  readonly shardSize?: number;
+  readonly ignorePaths: readonly string[];
+}
+
+/** An OMS model signature's payload after the root digest was recomputed and every resource name checked. */
+export interface OmsManifest {
+  /** `https://model_signing/signature/v1.0` or the legacy `https://model_signing/Digests/v0.1`. */
+  readonly predicateType: string;
+  /** subject name: the model's name as the signer gave it. */
+  readonly name: string;
+  /** root digest from the subject, checked against the resources. */
+  readonly rootDigest: Digest;
+  readonly resources: readonly OmsResource[];
+  readonly serialization: OmsSerialization;
+}
+
+interface ResultBase {
+  /** lower-case hex SHA-256 of the submitted document's bytes: the attestation's identity. */
+  readonly documentDigest: string;
+  /** what the document claimed to be, as far as parsing got. */
+  readonly predicateType?: string;
+}
+
+export interface Verified extends ResultBase {
+  readonly status: 'verified';
+  readonly method: VerificationMethod;
+  readonly signer: Signer;
+  readonly statement: Statement;
+  /** present when the predicate is an OMS signature. */
+  readonly oms?: OmsManifest;
+}
+
+export interface Rejected extends ResultBase {
+  readonly status: 'rejected';
+  readonly code: RejectionCode;
+  /** one human sentence naming what was wrong (a file, a field, a certificate). */
+  readonly message: string;
+  readonly method?: VerificationMethod;
+  /** the claimed statement, when it could be decoded: kept for the record, never linked as trusted. */
+  readonly statement?: Statement;
+}
+
+/** A failed verification is a value, not an exception. Exceptions are for infrastructure faults only. */
+export type VerificationResult = Verified | Rejected;
+
+/** Optional scope: glob patterns over the artifact (subject) name a trust entry applies to; absent = any artifact. */
+export type Scope = readonly string[] | undefined;
+
+export interface TrustedKey {
+  readonly id: string;
+  /** PEM SubjectPublicKeyInfo. */
+  readonly pem: string;
+  readonly scope?: Scope;
+}
+
+export interface TrustedAnchor {
+  readonly id: string;
+  /** PEM certificate of a root (or pinned intermediate) CA. */
+  readonly pem: string;
+  readonly scope?: Scope;
+}
+
+export interface TrustedIdentity {
+  /** OIDC issuer, compared exactly. */
+  readonly issuer: string;
+  /** certificate SAN, compared exactly … */
+  readonly subject?: string;
+  /** … or matched against this anchored regular expression. Exactly one of subject / subjectPattern. */
+  readonly subjectPattern?: string;
+  readonly scope?: Scope;
+}
+
+/** Everything verification trusts, loaded once (from the trust-policy file) and used offline. */
+export interface TrustPolicy {
+  readonly keys: readonly TrustedKey[];
+  readonly anchors: readonly TrustedAnchor[];
+  readonly identities: readonly TrustedIdentity[];
+  /** Sigstore TrustedRoot JSON (protobuf-JSON) for keyless verification; absent = keyless evidence is rejected with NO_TRUST_MATERIAL. */
+  readonly sigstoreTrustedRoot?: unknown;
+}
