@@ -1,0 +1,8 @@
+// What every resolver may use. Built once per server, shared by all requests (it holds no request state).
+import type { GraphConnection } from '../graph/index.ts';
+import type { IngestQueue } from '../ingest/index.ts';
+
+export interface ApiContext {
+  readonly graph: GraphConnection;
+  readonly queue: IngestQueue;
+}

@@ -1,0 +1,9 @@
+// Public door of the API domain: the HTTP server (REST ingest, GraphQL, health, metrics).
+export { createHttpServer } from './http.ts';
+export type { HttpOptions } from './http.ts';
+export type { ApiContext } from './context.ts';
+export { ApiError } from './errors.ts';
+export type { ApiErrorCode } from './errors.ts';
+export { createMetrics } from './metrics.ts';
+export type { Metrics } from './metrics.ts';
+export { loadTypeDefs, SCHEMA_DIR } from './graphql.ts';

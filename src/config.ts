@@ -1,0 +1,69 @@
+// Configuration: one zod schema over the environment, validated once at start.
+// Every key is documented here and in README.md ("Configuration"); keep the two in step.
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+export const configSchema = z.object({
+  /** Interface the HTTP server binds to. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** HTTP port for the REST ingest endpoint and GraphQL. 0 picks a free port. */
+  PORT: port.default(8080),
+  /** Bolt URI of Neo4j. */
+  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URI').default('bolt://127.0.0.1:7687'),
+  /** Neo4j user; leave unset when auth is disabled (the local dev server). */
+  NEO4J_USER: z.string().optional(),
+  /** Neo4j password, used with NEO4J_USER. */
+  NEO4J_PASSWORD: z.string().optional(),
+  /** Neo4j database name (Community edition has one user database). */
+  NEO4J_DATABASE: z.string().min(1).default('neo4j'),
+  /** Redis URL for the BullMQ ingest queue. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  /** BullMQ queue name; tests use a random one each. */
+  QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('attestations'),
+  /** Which parts this process runs: the HTTP API, the ingest worker, or both. */
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** Jobs one worker process verifies and writes in parallel. */
+  WORKER_CONCURRENCY: positiveInt.default(4),
+  /** Attempts for a job whose failure is an infrastructure fault (Neo4j or Redis unreachable). */
+  JOB_ATTEMPTS: positiveInt.default(12),
+  /** Path of the trust-policy JSON file (docs/TRUST-POLICY.md); unset = trust nothing, so every signature is rejected. */
+  TRUST_POLICY_FILE: z.string().min(1).optional(),
+  /** Largest accepted request body, in bytes. */
+  MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** Log verbosity. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID' as const;
+  readonly issues: readonly string[];
+  constructor(issues: readonly string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/** Reads the keys of `configSchema` from `env`; throws a ConfigError naming every bad key. Empty strings count as unset. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const parsed = configSchema.safeParse(picked);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = issue.path.join('.');
+        const given = picked[key];
+        return `${key}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
+      }),
+    );
+  }
+  return parsed.data;
+}

@@ -1,0 +1,51 @@
+// One Neo4j driver per process, shared by the API and the worker.
+import neo4j, { type Driver } from 'neo4j-driver';
+import { toGraphError } from './errors.ts';
+
+export interface GraphConnection {
+  readonly driver: Driver;
+  readonly database: string;
+}
+
+export interface ConnectOptions {
+  readonly uri: string;
+  readonly user?: string | undefined;
+  readonly password?: string | undefined;
+  readonly database: string;
+}
+
+export function connectGraph(options: ConnectOptions): GraphConnection {
+  const auth =
+    options.user !== undefined ? neo4j.auth.basic(options.user, options.password ?? '') : undefined;
+  const driver = neo4j.driver(options.uri, auth, {
+    // Fail fast on a dead server so the queue can back off, instead of hanging a job for a minute.
+    connectionAcquisitionTimeout: 10_000,
+    connectionTimeout: 5_000,
+    maxTransactionRetryTime: 15_000,
+    disableLosslessIntegers: false,
+  });
+  return { driver, database: options.database };
+}
+
+/** Resolves when Neo4j answers a query; throws a GraphError (UNAVAILABLE when it is down). */
+export async function pingGraph(graph: GraphConnection): Promise<void> {
+  try {
+    await graph.driver.executeQuery('RETURN 1', {}, { database: graph.database });
+  } catch (error) {
+    throw toGraphError(error, 'neo4j ping');
+  }
+}
+
+/** Polls until Neo4j answers, for start-up ordering (the server may still be starting). */
+export async function waitForGraph(graph: GraphConnection, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await pingGraph(graph);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}

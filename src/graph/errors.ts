@@ -1,0 +1,26 @@
+// Graph faults are infrastructure errors: the caller retries `UNAVAILABLE`, reports the rest.
+import neo4j from 'neo4j-driver';
+
+export type GraphErrorCode = 'UNAVAILABLE' | 'QUERY_FAILED' | 'MIGRATION_FAILED';
+
+export class GraphError extends Error {
+  readonly code: GraphErrorCode;
+  constructor(code: GraphErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GraphError';
+    this.code = code;
+  }
+
+  /** True when trying again later may succeed (the database is down, restarting or overloaded). */
+  get retryable(): boolean {
+    return this.code === 'UNAVAILABLE';
+  }
+}
+
+/** Wraps a driver error: connection loss and transient errors become UNAVAILABLE so the queue retries them. */
+export function toGraphError(error: unknown, doing: string): GraphError {
+  if (error instanceof GraphError) return error;
+  const transient = error instanceof neo4j.Neo4jError && neo4j.isRetryableError(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return new GraphError(transient ? 'UNAVAILABLE' : 'QUERY_FAILED', `${doing}: ${message}`, { cause: error });
+}

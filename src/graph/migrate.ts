@@ -1,0 +1,140 @@
+// Schema migrations: numbered Cypher files applied in order, each exactly once, recorded in the
+// database as (:SchemaMigration {version}). Two processes may start at once (API and worker), so
+// application is serialised by a lease on a lock node; every statement is also idempotent
+// (IF NOT EXISTS) so a crash between a statement and its record is harmless on the next run.
+import { createHash, randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import neo4j from 'neo4j-driver';
+import type { GraphConnection } from './driver.ts';
+import { GraphError, toGraphError } from './errors.ts';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+  readonly checksum: string;
+}
+
+export interface MigrationReport {
+  readonly applied: readonly string[];
+  readonly alreadyApplied: readonly string[];
+}
+
+const FILE_PATTERN = /^(\d{3,})_([a-z0-9_]+)\.cypher$/;
+const LEASE_MS = 60_000;
+
+/** Reads `NNN_name.cypher` files; statements are separated by `;` at line ends, `//` comment lines dropped. */
+export async function readMigrations(dir: string): Promise<Migration[]> {
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.cypher')).sort();
+  const migrations: Migration[] = [];
+  for (const file of files) {
+    const match = FILE_PATTERN.exec(file);
+    if (!match) throw new GraphError('MIGRATION_FAILED', `migration file name ${file} is not NNN_name.cypher`);
+    const text = await readFile(path.join(dir, file), 'utf8');
+    const statements = text
+      .split('\n')
+      .filter((line) => !line.trim().startsWith('//'))
+      .join('\n')
+      .split(/;\s*$/m)
+      .map((statement) => statement.trim())
+      .filter((statement) => statement.length > 0);
+    migrations.push({
+      version: Number(match[1]),
+      name: file,
+      statements,
+      checksum: createHash('sha256').update(text).digest('hex'),
+    });
+  }
+  const versions = new Set(migrations.map((m) => m.version));
+  if (versions.size !== migrations.length) throw new GraphError('MIGRATION_FAILED', 'two migration files share a version number');
+  return migrations;
+}
+
+export async function applyMigrations(graph: GraphConnection, dir: string, timeoutMs = 120_000): Promise<MigrationReport> {
+  const migrations = await readMigrations(dir);
+  try {
+    await bootstrap(graph);
+    const holder = randomUUID();
+    await acquireLease(graph, holder, timeoutMs);
+    try {
+      return await applyPending(graph, migrations);
+    } finally {
+      await graph.driver.executeQuery(
+        `MATCH (l:SchemaMigrationLock {id: 'schema'}) WHERE l.holder = $holder SET l.holder = null, l.expiresAt = 0`,
+        { holder },
+        { database: graph.database },
+      );
+    }
+  } catch (error) {
+    if (error instanceof GraphError) throw error;
+    throw toGraphError(error, 'applying migrations');
+  }
+}
+
+/** The bookkeeping constraints themselves; a concurrent creator can win the race, which is fine. */
+async function bootstrap(graph: GraphConnection): Promise<void> {
+  const statements = [
+    'CREATE CONSTRAINT schema_migration_version IF NOT EXISTS FOR (n:SchemaMigration) REQUIRE n.version IS UNIQUE',
+    'CREATE CONSTRAINT schema_migration_lock_id IF NOT EXISTS FOR (n:SchemaMigrationLock) REQUIRE n.id IS UNIQUE',
+  ];
+  for (const statement of statements) {
+    try {
+      await graph.driver.executeQuery(statement, {}, { database: graph.database });
+    } catch (error) {
+      const code = error instanceof neo4j.Neo4jError ? error.code : '';
+      if (!code.startsWith('Neo.ClientError.Schema.')) throw error;
+    }
+  }
+}
+
+async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const now = Date.now();
+    const { records } = await graph.driver.executeQuery(
+      `MERGE (l:SchemaMigrationLock {id: 'schema'})
+       WITH l WHERE l.holder IS NULL OR l.holder = $holder OR l.expiresAt < $now
+       SET l.holder = $holder, l.expiresAt = $expiresAt
+       RETURN l.holder AS holder`,
+      { holder, now, expiresAt: now + LEASE_MS },
+      { database: graph.database },
+    );
+    if (records.length === 1) return;
+    if (Date.now() > deadline) throw new GraphError('MIGRATION_FAILED', 'timed out waiting for another process to finish migrating');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function applyPending(graph: GraphConnection, migrations: readonly Migration[]): Promise<MigrationReport> {
+  const { records } = await graph.driver.executeQuery(
+    'MATCH (m:SchemaMigration) RETURN m.version AS version, m.checksum AS checksum',
+    {},
+    { database: graph.database },
+  );
+  const recorded = new Map(records.map((r) => [Number(r.get('version')), String(r.get('checksum'))]));
+  const applied: string[] = [];
+  const alreadyApplied: string[] = [];
+  for (const migration of migrations) {
+    const checksum = recorded.get(migration.version);
+    if (checksum !== undefined) {
+      // An edited, already-applied migration would silently diverge between databases: refuse.
+      if (checksum !== migration.checksum) {
+        throw new GraphError('MIGRATION_FAILED', `${migration.name} changed after it was applied; add a new migration instead`);
+      }
+      alreadyApplied.push(migration.name);
+      continue;
+    }
+    // Schema statements cannot share a transaction with data writes, so each runs on its own.
+    for (const statement of migration.statements) {
+      await graph.driver.executeQuery(statement, {}, { database: graph.database });
+    }
+    await graph.driver.executeQuery(
+      `CREATE (:SchemaMigration {version: $version, name: $name, checksum: $checksum, appliedAt: datetime()})`,
+      { version: neo4j.int(migration.version), name: migration.name, checksum: migration.checksum },
+      { database: graph.database },
+    );
+    applied.push(migration.name);
+  }
+  return { applied, alreadyApplied };
+}

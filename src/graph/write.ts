@@ -1,0 +1,143 @@
+// Writes one attestation's facts in one transaction. Every write is a MERGE on an identity key
+// (migrations/001) so replays, duplicates and concurrent workers converge on the same graph.
+// Labels and relationship types cannot be query parameters in Cypher, so they come from the
+// closed sets below, never from input.
+import type { ManagedTransaction } from 'neo4j-driver';
+import neo4j from 'neo4j-driver';
+import type { GraphConnection } from './driver.ts';
+import { toGraphError } from './errors.ts';
+import type { ArtifactLabel, AttestationFacts, SignerRef } from './facts.ts';
+
+const ARTIFACT_LABELS: readonly ArtifactLabel[] = ['Model', 'Dataset', 'File'];
+
+/** Appends the attestation digest to an edge's evidence list unless it is already there. */
+const ADD_EVIDENCE = `r.evidence = CASE WHEN $attestation IN coalesce(r.evidence, []) THEN r.evidence ELSE coalesce(r.evidence, []) + $attestation END`;
+
+export interface WriteOutcome {
+  /** false when this exact document had already been recorded with the same status. */
+  readonly changed: boolean;
+}
+
+export async function writeAttestation(graph: GraphConnection, facts: AttestationFacts): Promise<WriteOutcome> {
+  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
+  try {
+    return await session.executeWrite((tx) => writeInTransaction(tx, facts));
+  } catch (error) {
+    throw toGraphError(error, `writing attestation ${facts.attestation.digest}`);
+  } finally {
+    await session.close();
+  }
+}
+
+async function writeInTransaction(tx: ManagedTransaction, facts: AttestationFacts): Promise<WriteOutcome> {
+  const a = facts.attestation;
+  const head = await tx.run(
+    `MERGE (att:Attestation {digest: $digest})
+     ON CREATE SET att.receivedAt = datetime($receivedAt), att.origin = $origin, att.collector = $collector,
+                   att.document = $document
+     WITH att, att.status AS previous
+     SET att.predicateType = $predicateType, att.status = $status, att.reasonCode = $reasonCode,
+         att.reason = $reason, att.method = $method, att.claimedSubjects = $claimedSubjects,
+         att.verifiedAt = datetime()
+     RETURN previous`,
+    {
+      digest: a.digest,
+      receivedAt: a.receivedAt,
+      origin: a.origin,
+      collector: a.collector,
+      document: a.document,
+      predicateType: a.predicateType,
+      status: a.status,
+      reasonCode: a.reasonCode,
+      reason: a.reason,
+      method: a.method,
+      claimedSubjects: [...a.claimedSubjects],
+    },
+  );
+  const previous: unknown = head.records[0]?.get('previous');
+  // Security: a rejected attestation links nothing, so nothing it claims can be read back as trusted.
+  if (a.status !== 'verified') return { changed: previous !== a.status };
+
+  if (a.signer) await linkSigner(tx, a.digest, a.signer);
+  for (const label of ARTIFACT_LABELS) {
+    const rows = facts.artifacts
+      .filter((artifact) => artifact.labels.includes(label))
+      .map((artifact) => ({ digest: artifact.digest, name: artifact.name ?? null }));
+    if (rows.length === 0) continue;
+    await tx.run(
+      `UNWIND $rows AS row
+       MERGE (n:Artifact {digest: row.digest})
+       ON CREATE SET n.firstSeenAt = datetime()
+       SET n:${label}, n.name = coalesce(n.name, row.name)`,
+      { rows: sortByDigest(rows) },
+    );
+  }
+  if (facts.contains.length > 0) {
+    await tx.run(
+      `UNWIND $rows AS row
+       MATCH (p:Artifact {digest: row.parent})
+       MATCH (c:Artifact {digest: row.child})
+       MERGE (p)-[r:CONTAINS {path: row.path}]->(c)
+       SET r.start = row.start, r.end = row.end, ${ADD_EVIDENCE}`,
+      {
+        attestation: a.digest,
+        rows: facts.contains.map((c) => ({
+          parent: c.parent,
+          child: c.child,
+          path: c.path,
+          start: c.start === undefined ? null : neo4j.int(c.start),
+          end: c.end === undefined ? null : neo4j.int(c.end),
+        })),
+      },
+    );
+  }
+  if (facts.attests.length > 0) {
+    await tx.run(
+      `MATCH (att:Attestation {digest: $attestation})
+       UNWIND $digests AS d
+       MATCH (n:Artifact {digest: d})
+       MERGE (att)-[:ATTESTS]->(n)`,
+      { attestation: a.digest, digests: [...facts.attests].sort() },
+    );
+  }
+  return { changed: previous !== a.status };
+}
+
+async function linkSigner(tx: ManagedTransaction, attestation: string, signer: SignerRef): Promise<void> {
+  switch (signer.kind) {
+    case 'key':
+      await tx.run(
+        `MATCH (att:Attestation {digest: $attestation})
+         MERGE (k:Key {fingerprint: $fingerprint})
+         MERGE (att)-[:SIGNED_BY]->(k)`,
+        { attestation, fingerprint: signer.fingerprint },
+      );
+      return;
+    case 'identity':
+      await tx.run(
+        `MATCH (att:Attestation {digest: $attestation})
+         MERGE (i:Identity {key: $key})
+         ON CREATE SET i.issuer = $issuer, i.subject = $subject
+         MERGE (att)-[:SIGNED_BY]->(i)`,
+        { attestation, key: `${signer.issuer} ${signer.subject}`, issuer: signer.issuer, subject: signer.subject },
+      );
+      return;
+    case 'certificate':
+      // The certificate's key is linked too, so a trace on a compromised key finds certificate signatures.
+      await tx.run(
+        `MATCH (att:Attestation {digest: $attestation})
+         MERGE (c:Certificate {fingerprint: $fingerprint})
+         ON CREATE SET c.subject = $subject, c.issuer = $issuer
+         MERGE (k:Key {fingerprint: $keyFingerprint})
+         MERGE (c)-[:CERTIFIES]->(k)
+         MERGE (att)-[:SIGNED_BY]->(c)`,
+        { attestation, ...signer },
+      );
+      return;
+  }
+}
+
+function sortByDigest<T extends { digest: string }>(rows: T[]): T[] {
+  // A fixed lock order across concurrent transactions avoids most deadlocks.
+  return rows.sort((x, y) => (x.digest < y.digest ? -1 : x.digest > y.digest ? 1 : 0));
+}

@@ -1,0 +1,14 @@
+// Public door of the ingest domain: submit documents, run the worker, read a submission's state.
+export { IngestError } from './errors.ts';
+export type { IngestErrorCode } from './errors.ts';
+export { ingestDocument } from './pipeline.ts';
+export type { IngestOutcome, PipelineDeps } from './pipeline.ts';
+export { createIngestQueue } from './queue.ts';
+export type { IngestQueue, JobState, JobStatus, QueueOptions, Submitted } from './queue.ts';
+export { startIngestWorker } from './worker.ts';
+export type { IngestWorker, JobResult, WorkerEvent, WorkerOptions } from './worker.ts';
+export { submissionStatus } from './status.ts';
+export type { SubmissionState, SubmissionStatus } from './status.ts';
+export { isSubmissionId, submissionId } from './submission.ts';
+export type { SubmissionMeta } from './submission.ts';
+export { factsFromResult } from './facts.ts';

@@ -1,0 +1,138 @@
+// The producer side of the ingest queue (BullMQ on Redis). The job id is derived from the document
+// digest, so a document submitted twice while the first is still known to the queue is one job.
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { z } from 'zod';
+import { IngestError } from './errors.ts';
+import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
+
+export const JOB_NAME = 'attestation';
+
+/** What a job carries. The document travels base64-encoded so its bytes (and digest) survive exactly. */
+export const jobDataSchema = z.object({
+  document: z.string().min(1),
+  origin: z.string(),
+  collector: z.string(),
+  receivedAt: z.string(),
+});
+export type JobData = z.infer<typeof jobDataSchema>;
+
+export interface QueueOptions {
+  readonly redisUrl: string;
+  readonly queueName: string;
+  readonly attempts: number;
+}
+
+export interface Submitted {
+  readonly id: string;
+  /** false when a job with this id already existed (the same document is already queued or done). */
+  readonly created: boolean;
+}
+
+export type JobState = 'queued' | 'processing' | 'completed' | 'failed';
+
+export interface JobStatus {
+  readonly state: JobState;
+  readonly attemptsMade: number;
+  readonly failedReason: string | null;
+}
+
+export interface IngestQueue {
+  submit(document: Uint8Array, meta: SubmissionMeta): Promise<Submitted>;
+  jobStatus(id: string): Promise<JobStatus | null>;
+  /** Jobs waiting, running or delayed for retry: the backlog a metrics endpoint reports. */
+  depth(): Promise<number>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createIngestQueue(options: QueueOptions): IngestQueue {
+  // The producer fails fast when Redis is down (no offline queue) so an HTTP client gets 503 now,
+  // rather than a request that hangs until Redis returns.
+  const connection = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+  connection.on('error', () => {
+    // Connection errors surface on the commands that fail; without a listener ioredis would print each retry.
+  });
+  const queue = new Queue<JobData>(options.queueName, {
+    connection,
+    defaultJobOptions: {
+      attempts: options.attempts,
+      backoff: { type: 'exponential', delay: 1000 },
+      // Finished jobs stay inspectable for a while; the graph is the durable record.
+      removeOnComplete: { age: 24 * 3600, count: 100_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  });
+
+  return {
+    async submit(document, meta) {
+      if (document.byteLength === 0) throw new IngestError('EMPTY_DOCUMENT', 'the document is empty');
+      const id = submissionId(document);
+      const jobId = jobIdFor(id);
+      try {
+        const existing = await queue.getJob(jobId);
+        if (existing) {
+          // A resubmitted document whose job gave up (e.g. a long outage) is a request to try again.
+          if ((await existing.getState()) === 'failed') await existing.retry('failed');
+          return { id, created: false };
+        }
+        const data: JobData = { document: Buffer.from(document).toString('base64'), ...meta };
+        await queue.add(JOB_NAME, data, { jobId });
+        return { id, created: true };
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue ${id}: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async jobStatus(id) {
+      try {
+        const job = await queue.getJob(jobIdFor(id));
+        if (!job) return null;
+        const state = await job.getState();
+        return {
+          state: toJobState(state),
+          attemptsMade: job.attemptsMade,
+          failedReason: job.failedReason ?? null,
+        };
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not read job ${id}: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async depth() {
+      try {
+        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
+        return Object.values(counts).reduce((sum, n) => sum + n, 0);
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not count jobs: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async ping() {
+      try {
+        await connection.ping();
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `redis ping: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async close() {
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}
+
+function toJobState(state: string): JobState {
+  switch (state) {
+    case 'active':
+      return 'processing';
+    case 'completed':
+      return 'completed';
+    case 'failed':
+      return 'failed';
+    default:
+      // waiting, delayed (backing off before a retry), prioritized, waiting-children, unknown
+      return 'queued';
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,72 @@
+// The consumer side: a thin BullMQ adapter over `ingestDocument`. Verification failures complete the
+// job (they are results); infrastructure faults throw so BullMQ retries with backoff; a job whose data
+// is unusable can never succeed and is failed at once.
+import { UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { ingestDocument, type PipelineDeps } from './pipeline.ts';
+import { JOB_NAME, jobDataSchema } from './queue.ts';
+
+export interface WorkerOptions {
+  readonly redisUrl: string;
+  readonly queueName: string;
+  readonly concurrency: number;
+  /** called after each job with its outcome, for metrics and logs. */
+  readonly onResult?: (event: WorkerEvent) => void;
+}
+
+export type WorkerEvent =
+  | { readonly kind: 'verified' | 'rejected'; readonly id: string; readonly code: string | null }
+  | { readonly kind: 'error'; readonly id: string; readonly message: string; readonly willRetry: boolean };
+
+export interface IngestWorker {
+  /** Stops taking jobs and waits for the running ones to finish. */
+  close(): Promise<void>;
+}
+
+export interface JobResult {
+  readonly status: 'verified' | 'rejected';
+  readonly code: string | null;
+}
+
+export function startIngestWorker(options: WorkerOptions, deps: PipelineDeps): IngestWorker {
+  // Workers must keep retrying Redis commands forever (BullMQ requirement): a Redis restart
+  // then pauses the worker instead of killing it.
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', () => {
+    // Reconnects are automatic; failures show up as job errors and in readiness checks.
+  });
+  const worker = new Worker<unknown, JobResult>(
+    options.queueName,
+    async (job) => {
+      if (job.name !== JOB_NAME) throw new UnrecoverableError(`unknown job name ${job.name}`);
+      const data = jobDataSchema.safeParse(job.data);
+      if (!data.success) throw new UnrecoverableError(`job data is not an attestation submission: ${data.error.message}`);
+      const { document, ...meta } = data.data;
+      const { result } = await ingestDocument(Buffer.from(document, 'base64'), meta, deps);
+      const outcome: JobResult =
+        result.status === 'verified' ? { status: 'verified', code: null } : { status: 'rejected', code: result.code };
+      options.onResult?.({ kind: outcome.status, id: `sha256:${result.documentDigest}`, code: outcome.code });
+      return outcome;
+    },
+    {
+      connection,
+      concurrency: options.concurrency,
+      // A worker killed mid-job leaves it "stalled"; allow several such restarts before giving up on the job.
+      maxStalledCount: 10,
+    },
+  );
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    const willRetry = !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
+    options.onResult?.({ kind: 'error', id: job.id ?? '', message: error.message, willRetry });
+  });
+  worker.on('error', () => {
+    // Connection-level errors: BullMQ reconnects by itself; per-job errors are reported above.
+  });
+  return {
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+// Composition root: the one place that wires configuration, Neo4j, the queue, the worker and the
+// HTTP server together. Everything below it is a plain factory taking its dependencies.
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createHttpServer, createMetrics } from './api/index.ts';
+import { loadConfig, type Config } from './config.ts';
+import { applyMigrations, connectGraph, waitForGraph } from './graph/index.ts';
+import { createIngestQueue, startIngestWorker, type IngestWorker } from './ingest/index.ts';
+import { createLogger, type Logger } from './log.ts';
+import { EMPTY_TRUST_POLICY, TrustPolicyStore, type TrustPolicy } from './verify/index.ts';
+
+export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../migrations');
+
+export interface RunningService {
+  /** base URL of the HTTP server, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  /** Stops taking work, finishes running jobs, closes connections. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  const graph = connectGraph({
+    uri: config.NEO4J_URI,
+    user: config.NEO4J_USER,
+    password: config.NEO4J_PASSWORD,
+    database: config.NEO4J_DATABASE,
+  });
+  await waitForGraph(graph, 60_000);
+  const migrations = await applyMigrations(graph, MIGRATIONS_DIR);
+  if (migrations.applied.length > 0) log.info('applied migrations', { applied: migrations.applied });
+
+  const policy = trustPolicy(config, log);
+  const queue = createIngestQueue({ redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, attempts: config.JOB_ATTEMPTS });
+  const metrics = createMetrics(() => queue.depth());
+
+  let worker: IngestWorker | null = null;
+  if (config.ROLE !== 'api') {
+    worker = startIngestWorker(
+      {
+        redisUrl: config.REDIS_URL,
+        queueName: config.QUEUE_NAME,
+        concurrency: config.WORKER_CONCURRENCY,
+        onResult(event) {
+          if (event.kind === 'error') {
+            metrics.countOutcome('error', null);
+            log.warn('ingest job failed', { id: event.id, error: event.message, willRetry: event.willRetry });
+          } else {
+            metrics.countOutcome(event.kind, event.code);
+            log.debug('ingested', { id: event.id, status: event.kind, code: event.code });
+          }
+        },
+      },
+      { graph, policy },
+    );
+  }
+
+  const server = createHttpServer({ graph, queue }, metrics, {
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    serveApi: config.ROLE !== 'worker',
+    graphiql: process.env['NODE_ENV'] !== 'production',
+    onInternalError: (error) => log.error('internal error', { error }),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${config.HOST}:${address.port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await worker?.close();
+        await queue.close();
+        await graph.driver.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function trustPolicy(config: Config, log: Logger): () => TrustPolicy {
+  if (config.TRUST_POLICY_FILE === undefined) {
+    log.warn('TRUST_POLICY_FILE is not set: nothing is trusted, every signature will be rejected');
+    return () => EMPTY_TRUST_POLICY;
+  }
+  const store = new TrustPolicyStore(config.TRUST_POLICY_FILE);
+  return () => store.current();
+}
+
+export async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const service = await startService(config, log);
+  const roles = config.ROLE === 'all' ? 'api + worker' : config.ROLE;
+  process.stdout.write(`model provenance graph (${roles}) listening on ${service.url}\n`);
+  if (config.ROLE !== 'worker') {
+    process.stdout.write(`  GraphQL:  ${service.url}/graphql\n  Ingest:   POST ${service.url}/v1/attestations\n`);
+  }
+  process.stdout.write(`  Health:   ${service.url}/readyz   Metrics: ${service.url}/metrics\n`);
+  const stop = (signal: string): void => {
+    log.info('shutting down', { signal });
+    // A second signal while draining means "now".
+    process.once(signal, () => process.exit(1));
+    service.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error('shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

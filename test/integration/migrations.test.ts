@@ -1,0 +1,42 @@
+// Migrations on the real Neo4j: applied once, recorded, safe when two processes start together,
+// and an edited migration that was already applied is refused.
+import assert from 'node:assert/strict';
+import { cp, mkdtemp, appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { applyMigrations, connectGraph, GraphError, readMigrations } from '../../src/graph/index.ts';
+import { MIGRATIONS_DIR } from '../../src/main.ts';
+import { integrationEnv } from '../support/service.ts';
+
+describe('migrations', () => {
+  const graph = connectGraph({ uri: integrationEnv().NEO4J_URI, database: 'neo4j' });
+  after(() => graph.driver.close());
+
+  it('apply concurrently from two processes without error, each version recorded once', async () => {
+    const [first, second] = await Promise.all([applyMigrations(graph, MIGRATIONS_DIR), applyMigrations(graph, MIGRATIONS_DIR)]);
+    const all = (await readMigrations(MIGRATIONS_DIR)).map((m) => m.name);
+    for (const report of [first, second]) {
+      assert.deepEqual([...report.applied, ...report.alreadyApplied].sort(), all);
+    }
+    // Whatever was pending was applied by exactly one of the two.
+    assert.equal(first.applied.filter((name) => second.applied.includes(name)).length, 0);
+    const { records } = await graph.driver.executeQuery(
+      'MATCH (m:SchemaMigration) RETURN m.version AS version, count(*) AS n',
+      {},
+      { database: 'neo4j' },
+    );
+    for (const record of records) assert.equal(Number(record.get('n')), 1);
+    const constraints = await graph.driver.executeQuery('SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names', {}, { database: 'neo4j' });
+    const names = constraints.records[0]?.get('names') as string[];
+    for (const name of ['artifact_digest', 'attestation_digest', 'key_fingerprint', 'identity_key']) assert.ok(names.includes(name), name);
+  });
+
+  it('refuses a migration edited after it was applied', async () => {
+    await applyMigrations(graph, MIGRATIONS_DIR);
+    const dir = await mkdtemp(path.join(tmpdir(), 'mpg-migrations-'));
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    await appendFile(path.join(dir, '001_identity_constraints.cypher'), '\n// edited\n');
+    await assert.rejects(applyMigrations(graph, dir), (error: unknown) => error instanceof GraphError && error.code === 'MIGRATION_FAILED');
+  });
+});
