@@ -37,7 +37,8 @@ for (const file of walk(SRC)) {
     if (to === from) continue;
     const where = path.relative(SRC, file);
     if (!(ALLOWED[from] ?? []).includes(to)) problems.push(`${where}: ${from} must not import ${to}`);
-    else if (to !== '(root)' && path.basename(target) !== 'index.ts') problems.push(`${where}: import ${to} through its index.ts, not ${match[1]}`);
+    else if (to !== '(root)' && path.basename(target) !== 'index.ts')
+      problems.push(`${where}: import ${to} through its index.ts, not ${match[1]}`);
   }
 }
 if (problems.length > 0) {

@@ -11,7 +11,10 @@ export const configSchema = z.object({
   /** HTTP port for the REST ingest endpoint and GraphQL. 0 picks a free port. */
   PORT: port.default(8080),
   /** Bolt URI of Neo4j. */
-  NEO4J_URI: z.string().regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URI').default('bolt://127.0.0.1:7687'),
+  NEO4J_URI: z
+    .string()
+    .regex(/^(bolt|neo4j)(\+s|\+ssc)?:\/\//, 'must be a bolt:// or neo4j:// URI')
+    .default('bolt://127.0.0.1:7687'),
   /** Neo4j user; leave unset when auth is disabled (the local dev server). */
   NEO4J_USER: z.string().optional(),
   /** Neo4j password, used with NEO4J_USER. */
@@ -19,9 +22,15 @@ export const configSchema = z.object({
   /** Neo4j database name (Community edition has one user database). */
   NEO4J_DATABASE: z.string().min(1).default('neo4j'),
   /** Redis URL for the BullMQ ingest queue. */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .default('redis://127.0.0.1:6379'),
   /** BullMQ queue name; tests use a random one each. */
-  QUEUE_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('attestations'),
+  QUEUE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('attestations'),
   /** Which parts this process runs: the HTTP API, the ingest worker, or both. */
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   /** Jobs one worker process verifies and writes in parallel. */

@@ -19,6 +19,7 @@ export interface RunningService {
 }
 
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
+  const policy = trustPolicy(config, log);
   const graph = connectGraph({
     uri: config.NEO4J_URI,
     user: config.NEO4J_USER,
@@ -29,7 +30,6 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const migrations = await applyMigrations(graph, MIGRATIONS_DIR);
   if (migrations.applied.length > 0) log.info('applied migrations', { applied: migrations.applied });
 
-  const policy = trustPolicy(config, log);
   const queue = createIngestQueue({ redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, attempts: config.JOB_ATTEMPTS });
   const metrics = createMetrics(() => queue.depth());
 
@@ -88,7 +88,10 @@ function trustPolicy(config: Config, log: Logger): () => TrustPolicy {
     log.warn('TRUST_POLICY_FILE is not set: nothing is trusted, every signature will be rejected');
     return () => EMPTY_TRUST_POLICY;
   }
-  const store = new TrustPolicyStore(config.TRUST_POLICY_FILE);
+  // Checked at most once a second, so an edited policy takes effect without a restart.
+  const store = new TrustPolicyStore(config.TRUST_POLICY_FILE, { checkIntervalMs: 1000 });
+  // Load now: a missing or invalid policy stops the service at start, naming the bad key.
+  store.current();
   return () => store.current();
 }
 

@@ -38,7 +38,8 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
       return 'metrics';
     }
     if (options.serveApi && url.pathname === '/graphql') {
-      await graphql.handleNodeRequestAndResponse(request, response, {});
+      // requestListener writes the response itself (handleNodeRequestAndResponse only returns it).
+      await graphql.requestListener(request, response);
       return 'graphql';
     }
     if (options.serveApi && url.pathname === '/v1/attestations') {
@@ -105,7 +106,8 @@ async function readiness(context: ApiContext, response: ServerResponse): Promise
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof IngestError) {
-    if (error.code === 'QUEUE_UNAVAILABLE') return new ApiError('SERVICE_UNAVAILABLE', 'the ingest queue is unavailable; try again shortly');
+    if (error.code === 'QUEUE_UNAVAILABLE')
+      return new ApiError('SERVICE_UNAVAILABLE', 'the ingest queue is unavailable; try again shortly');
     if (error.code === 'EMPTY_DOCUMENT') return new ApiError('BAD_REQUEST', error.message);
   }
   const code = (error as { code?: unknown } | null)?.code;

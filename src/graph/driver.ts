@@ -15,8 +15,7 @@ export interface ConnectOptions {
 }
 
 export function connectGraph(options: ConnectOptions): GraphConnection {
-  const auth =
-    options.user !== undefined ? neo4j.auth.basic(options.user, options.password ?? '') : undefined;
+  const auth = options.user !== undefined ? neo4j.auth.basic(options.user, options.password ?? '') : undefined;
   const driver = neo4j.driver(options.uri, auth, {
     // Fail fast on a dead server so the queue can back off, instead of hanging a job for a minute.
     connectionAcquisitionTimeout: 10_000,

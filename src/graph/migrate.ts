@@ -101,7 +101,8 @@ async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: n
       { database: graph.database },
     );
     if (records.length === 1) return;
-    if (Date.now() > deadline) throw new GraphError('MIGRATION_FAILED', 'timed out waiting for another process to finish migrating');
+    if (Date.now() > deadline)
+      throw new GraphError('MIGRATION_FAILED', 'timed out waiting for another process to finish migrating');
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }

@@ -38,7 +38,7 @@ async function writeInTransaction(tx: ManagedTransaction, facts: AttestationFact
      WITH att, att.status AS previous
      SET att.predicateType = $predicateType, att.status = $status, att.reasonCode = $reasonCode,
          att.reason = $reason, att.method = $method, att.claimedSubjects = $claimedSubjects,
-         att.verifiedAt = datetime()
+         att.verifiedAt = CASE WHEN previous = $status THEN att.verifiedAt ELSE datetime() END
      RETURN previous`,
     {
       digest: a.digest,
@@ -56,7 +56,11 @@ async function writeInTransaction(tx: ManagedTransaction, facts: AttestationFact
   );
   const previous: unknown = head.records[0]?.get('previous');
   // Security: a rejected attestation links nothing, so nothing it claims can be read back as trusted.
-  if (a.status !== 'verified') return { changed: previous !== a.status };
+  if (a.status !== 'verified') {
+    // Verified before, rejected now (a key was revoked from the policy): withdraw what it asserted.
+    if (previous === 'verified') await unlink(tx, a.digest);
+    return { changed: previous !== a.status };
+  }
 
   if (a.signer) await linkSigner(tx, a.digest, a.signer);
   for (const label of ARTIFACT_LABELS) {
@@ -135,6 +139,30 @@ async function linkSigner(tx: ManagedTransaction, attestation: string, signer: S
       );
       return;
   }
+}
+
+/**
+ * Removes an attestation's evidence from every edge it asserted, and edges left with no evidence.
+ * Every asserted edge touches one of the attestation's subjects, so the search starts there.
+ */
+async function unlink(tx: ManagedTransaction, attestation: string): Promise<void> {
+  await tx.run(
+    `MATCH (att:Attestation {digest: $attestation})
+     OPTIONAL MATCH (att)-[own:SIGNED_BY|ATTESTS]->()
+     DELETE own`,
+    { attestation },
+  );
+  await tx.run(
+    `MATCH (att:Attestation {digest: $attestation})
+     UNWIND att.claimedSubjects AS subject
+     MATCH (n:Artifact {digest: subject})-[r]-()
+     WHERE $attestation IN coalesce(r.evidence, [])
+     WITH DISTINCT r
+     SET r.evidence = [e IN r.evidence WHERE e <> $attestation]
+     WITH r WHERE size(r.evidence) = 0
+     DELETE r`,
+    { attestation },
+  );
 }
 
 function sortByDigest<T extends { digest: string }>(rows: T[]): T[] {

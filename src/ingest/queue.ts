@@ -72,13 +72,16 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
       try {
         const existing = await queue.getJob(jobId);
         if (existing) {
-          // A resubmitted document whose job gave up (e.g. a long outage) is a request to try again.
-          if ((await existing.getState()) === 'failed') await existing.retry('failed');
-          return { id, created: false };
+          const state = await existing.getState();
+          // Still waiting or running: the same document is the same submission.
+          if (state !== 'completed' && state !== 'failed') return { id, created: false };
+          // Finished: a resubmission asks for a fresh verdict under the trust policy in force now
+          // (a key may have been added or revoked). The write is idempotent, so nothing else changes.
+          await existing.remove();
         }
         const data: JobData = { document: Buffer.from(document).toString('base64'), ...meta };
         await queue.add(JOB_NAME, data, { jobId });
-        return { id, created: true };
+        return { id, created: existing === undefined };
       } catch (error) {
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue ${id}: ${errorMessage(error)}`, { cause: error });
       }

@@ -15,11 +15,14 @@ export interface SubmissionStatus {
 }
 
 export async function submissionStatus(id: string, graph: GraphConnection, queue: IngestQueue): Promise<SubmissionStatus | null> {
-  const attestation = await findAttestation(graph, id);
-  if (attestation) return { id, state: attestation.status, attestation, error: null, attempts: 0 };
-  const job = await queue.jobStatus(id);
+  const [job, attestation] = await Promise.all([queue.jobStatus(id), findAttestation(graph, id)]);
+  // Work in flight wins over an older verdict: a resubmitted document is being verified again.
+  if (job && (job.state === 'queued' || job.state === 'processing')) {
+    return { id, state: job.state, attestation, error: job.failedReason, attempts: job.attemptsMade };
+  }
+  if (attestation) return { id, state: attestation.status, attestation, error: null, attempts: job?.attemptsMade ?? 0 };
   if (!job) return null;
-  // A completed job whose attestation is not (yet) readable is reported as processing, never as done.
+  // A completed job whose attestation is not readable is reported as processing, never as done.
   const state: SubmissionState = job.state === 'completed' ? 'processing' : job.state;
   return { id, state, attestation: null, error: job.failedReason, attempts: job.attemptsMade };
 }

@@ -27,9 +27,14 @@ describe('migrations', () => {
       { database: 'neo4j' },
     );
     for (const record of records) assert.equal(Number(record.get('n')), 1);
-    const constraints = await graph.driver.executeQuery('SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names', {}, { database: 'neo4j' });
+    const constraints = await graph.driver.executeQuery(
+      'SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names',
+      {},
+      { database: 'neo4j' },
+    );
     const names = constraints.records[0]?.get('names') as string[];
-    for (const name of ['artifact_digest', 'attestation_digest', 'key_fingerprint', 'identity_key']) assert.ok(names.includes(name), name);
+    for (const name of ['artifact_digest', 'attestation_digest', 'key_fingerprint', 'identity_key'])
+      assert.ok(names.includes(name), name);
   });
 
   it('refuses a migration edited after it was applied', async () => {
@@ -37,6 +42,9 @@ describe('migrations', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'mpg-migrations-'));
     await cp(MIGRATIONS_DIR, dir, { recursive: true });
     await appendFile(path.join(dir, '001_identity_constraints.cypher'), '\n// edited\n');
-    await assert.rejects(applyMigrations(graph, dir), (error: unknown) => error instanceof GraphError && error.code === 'MIGRATION_FAILED');
+    await assert.rejects(
+      applyMigrations(graph, dir),
+      (error: unknown) => error instanceof GraphError && error.code === 'MIGRATION_FAILED',
+    );
   });
 });

@@ -30,7 +30,11 @@ function reencode(json: Record<string, any>, statement: Statement): Buffer {
 }
 
 async function submit(baseUrl: string, body: Uint8Array | string): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${baseUrl}/v1/attestations`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': 'application/json' } });
+  const response = await fetch(`${baseUrl}/v1/attestations`, {
+    method: 'POST',
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+    headers: { 'content-type': 'application/json' },
+  });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 

@@ -49,7 +49,11 @@ export async function waitForSubmission(baseUrl: string, id: string, timeoutMs =
   }
 }
 
-export async function graphql(baseUrl: string, query: string, variables: Record<string, unknown> = {}): Promise<{
+export async function graphql(
+  baseUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{
   data?: Record<string, unknown>;
   errors?: { message: string; extensions?: { code?: string } }[];
 }> {

@@ -11,7 +11,12 @@ Applies pending migrations from migrations/ to NEO4J_URI and prints what was app
 export async function run(argv: string[]): Promise<number> {
   parse(argv, {});
   const config = loadConfig();
-  const graph = connectGraph({ uri: config.NEO4J_URI, user: config.NEO4J_USER, password: config.NEO4J_PASSWORD, database: config.NEO4J_DATABASE });
+  const graph = connectGraph({
+    uri: config.NEO4J_URI,
+    user: config.NEO4J_USER,
+    password: config.NEO4J_PASSWORD,
+    database: config.NEO4J_DATABASE,
+  });
   try {
     const report = await applyMigrations(graph, MIGRATIONS_DIR);
     for (const name of report.applied) process.stdout.write(`applied ${name}\n`);

@@ -44,7 +44,9 @@ export function omsStatement(
 ): Record<string, unknown> {
   return {
     _type: opts.type ?? 'https://in-toto.io/Statement/v1',
-    subject: [{ name: opts.name ?? 'model', digest: { sha256: opts.root ?? computeOmsRootDigest(resources.map((r) => r.digest)) } }],
+    subject: [
+      { name: opts.name ?? 'model', digest: { sha256: opts.root ?? computeOmsRootDigest(resources.map((r) => r.digest)) } },
+    ],
     predicateType: OMS_V1,
     predicate: {
       resources: resources.map((r) => ({ algorithm: 'sha256', ...r })),

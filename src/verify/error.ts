@@ -1,0 +1,22 @@
+// The one error class of src/verify. It is for faults, never for bad evidence: a document that fails verification
+// is a Rejected result, while an unreadable trust-policy file or a bug is a VerifyError (STYLE.md §3, §4).
+
+export type VerifyErrorCode =
+  /** the trust-policy file (or a file it names) cannot be read. */
+  | 'POLICY_UNREADABLE'
+  /** the trust-policy file was read but is not a valid policy; the message names each bad key. */
+  | 'POLICY_INVALID'
+  /** a caller-built TrustPolicy holds a key or anchor that does not parse. */
+  | 'POLICY_MATERIAL_INVALID'
+  /** an unexpected exception inside the verifier: a bug, reported rather than turned into a verdict. */
+  | 'INTERNAL';
+
+export class VerifyError extends Error {
+  readonly code: VerifyErrorCode;
+
+  constructor(code: VerifyErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VerifyError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,35 @@
+// The public door of src/verify (STYLE.md §1): other domains import only from here.
+// Offline once trust material is loaded; nothing here reaches the network.
+
+export { verifyDocument } from './verify.ts';
+export type { VerifyOptions } from './verify.ts';
+
+// parsing at the edge
+export { parseDocument, BUNDLE_MEDIA_TYPES } from './bundle.ts';
+export type { Document, Material, BundleVersion } from './bundle.ts';
+export { parseEnvelope, isInTotoPayloadType } from './envelope.ts';
+export type { Envelope } from './envelope.ts';
+export { decodeStatement, STATEMENT_V1, STATEMENT_V01 } from './statement.ts';
+export { pae } from './dsse.ts';
+
+// OMS
+export { computeOmsRootDigest, parseOmsManifest, OMS_PREDICATE_V1, OMS_PREDICATE_LEGACY } from './oms.ts';
+export { isOmsPredicateType, OTHER_PREDICATE_TYPES } from './predicates.ts';
+export { verifyModelFiles } from './model-files.ts';
+export type { ModelFilesOptions, ModelFilesResult } from './model-files.ts';
+
+// trust policy
+export { loadTrustPolicy, EMPTY_TRUST_POLICY } from './policy.ts';
+export { TrustPolicyStore } from './policy-store.ts';
+export type { TrustPolicyStoreOptions } from './policy-store.ts';
+export { matchesScope } from './scope.ts';
+
+// keyless (keyless.ts, sigstore-bundle.ts) and the conformance CLI adapters
+export { verifyKeyless } from './keyless.ts';
+export { runVerifyModel, VERIFY_MODEL_HELP } from './conformance-adapter.ts';
+export { runVerifyBundle, VERIFY_BUNDLE_USAGE as VERIFY_BUNDLE_HELP } from './verify-bundle-command.ts';
+
+export { VerifyError } from './error.ts';
+export type { VerifyErrorCode } from './error.ts';
+export type { Check, Failure } from './check.ts';
+export type * from './types.ts';

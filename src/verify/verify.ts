@@ -1,0 +1,89 @@
+// verifyDocument: submitted bytes → VerificationResult. Order (DSSE protocol.md "Verification"):
+//   1. parse the bundle / envelope shape;  2. payloadType names in-toto JSON;
+//   3. verify the signature by key, certificate or keyless;  4. only then trust the statement and its predicate.
+// The statement is decoded before step 3 solely to learn the subject names that trust-entry scopes apply to; the
+// signature covers those bytes, so after step 3 the names are authentic.
+
+import { VerifyError } from './error.ts';
+import { parseDocument } from './bundle.ts';
+import { sha256Hex } from './encoding.ts';
+import { isInTotoPayloadType } from './envelope.ts';
+import { checkPredicate } from './predicates.ts';
+import { checkSignature } from './signature.ts';
+import { decodeStatement } from './statement.ts';
+import type { Rejected, RejectionCode, Statement, TrustPolicy, VerificationMethod, VerificationResult } from './types.ts';
+
+export interface VerifyOptions {
+  /** the verification time for certificate validity; default: now. */
+  readonly now?: Date;
+}
+
+/**
+ * Verifies one document against `policy`. Never throws for bad input — every problem with the document is a
+ * Rejected result with its code. Throws VerifyError only for faults: unusable caller-built trust material, or a
+ * bug (code INTERNAL).
+ */
+export async function verifyDocument(
+  bytes: Uint8Array | string,
+  policy: TrustPolicy,
+  options: VerifyOptions = {},
+): Promise<VerificationResult> {
+  const raw =
+    typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const documentDigest = sha256Hex(raw);
+  try {
+    return await verifyRaw(raw, documentDigest, policy, options.now ?? new Date());
+  } catch (err) {
+    if (err instanceof VerifyError) throw err;
+    throw new VerifyError('INTERNAL', `verification of document ${documentDigest} failed unexpectedly`, { cause: err });
+  }
+}
+
+async function verifyRaw(raw: Buffer, documentDigest: string, policy: TrustPolicy, now: Date): Promise<VerificationResult> {
+  const rejected = (
+    code: RejectionCode,
+    message: string,
+    extra: { method?: VerificationMethod; statement?: Statement } = {},
+  ): Rejected => ({
+    status: 'rejected',
+    documentDigest,
+    code,
+    message,
+    ...(extra.statement ? { predicateType: extra.statement.predicateType, statement: extra.statement } : {}),
+    ...(extra.method ? { method: extra.method } : {}),
+  });
+
+  const doc = parseDocument(raw);
+  if (!doc.ok) return rejected(doc.code, doc.message);
+  const { envelope } = doc.value;
+  if (!isInTotoPayloadType(envelope.payloadType)) {
+    return rejected(
+      'UNSUPPORTED_PAYLOAD_TYPE',
+      `The DSSE payloadType "${envelope.payloadType.slice(0, 100)}" is not in-toto JSON.`,
+    );
+  }
+  const claimed = decodeStatement(envelope.payload);
+  const claimedStatement = claimed.ok ? claimed.value : undefined;
+  const { method, result: signed } = await checkSignature(doc.value, policy, now, {
+    ...(claimedStatement ? { subjectNames: claimedStatement.subjects.map((s) => s.name) } : {}),
+    ...(claimedStatement ? { predicateType: claimedStatement.predicateType } : {}),
+  });
+  // SECURITY: nothing from an unverified document is returned as trusted; the claimed statement rides along on
+  // the rejection only as a record (types.ts Rejected.statement).
+  if (!signed.ok)
+    return rejected(signed.code, signed.message, { method, ...(claimedStatement ? { statement: claimedStatement } : {}) });
+  if (!claimed.ok) return rejected(claimed.code, claimed.message, { method });
+  const statement = claimed.value;
+
+  const predicate = checkPredicate(statement);
+  if (!predicate.ok) return rejected(predicate.code, predicate.message, { method, statement });
+  return {
+    status: 'verified',
+    documentDigest,
+    predicateType: statement.predicateType,
+    method,
+    signer: signed.value,
+    statement,
+    ...(predicate.value ? { oms: predicate.value } : {}),
+  };
+}

@@ -1,0 +1,23 @@
+// Turns a zod error into the one-sentence list of bad fields that Rejected.message and VerifyError carry
+// (STYLE.md §2: errors list every bad field).
+
+import type { z } from 'zod';
+
+/** `dsseEnvelope.signatures[0].sig (expected string), mediaType (required)` — at most `limit` fields. */
+export function describeIssues(error: z.ZodError, prefix = '', limit = 8): string {
+  const parts = error.issues.slice(0, limit).map((issue) => {
+    const path = formatPath(prefix, issue.path);
+    return `${path === '' ? '(document)' : path} (${issue.message})`;
+  });
+  const more = error.issues.length > limit ? `, and ${error.issues.length - limit} more` : '';
+  return parts.join(', ') + more;
+}
+
+export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
