@@ -38,7 +38,11 @@ export interface AttestationRecord {
   readonly claimedSubjects: readonly DigestString[];
 }
 
-export type ArtifactLabel = 'Model' | 'Dataset' | 'File';
+/**
+ * `Model` and `Dataset` are explicit claims (SLSA roles, cards). `SignedRoot` is an OMS root digest: OMS
+ * signs models and datasets alike, so it becomes a Model only while no evidence says it is a Dataset.
+ */
+export type ArtifactLabel = 'Model' | 'Dataset' | 'File' | 'SignedRoot';
 
 export interface ArtifactFact {
   readonly digest: DigestString;
@@ -56,6 +60,60 @@ export interface ContainsFact {
   readonly end?: number;
 }
 
+/** A framework or library, identified by its purl without qualifiers. */
+export interface PackageFact {
+  readonly purl: string;
+  readonly name: string | null;
+  readonly version: string | null;
+  /** content digests given for the package's artifact (e.g. a wheel), `algorithm:hex`. */
+  readonly digests: readonly DigestString[];
+}
+
+/** One pipeline run (SLSA Provenance v1 `runDetails` + `buildDefinition`). */
+export interface RunFact {
+  readonly id: string;
+  readonly runKind: string;
+  readonly buildType: string;
+  readonly builder: string;
+  readonly startedOn: string | null;
+  readonly finishedOn: string | null;
+  /** `externalParameters` as JSON text (hyperparameters, entry point). */
+  readonly externalParameters: string;
+}
+
+/** Descriptive properties for an artifact node (dataset card fields, a model card as JSON text). */
+export interface ArtifactPropertiesFact {
+  readonly digest: DigestString;
+  readonly properties: Readonly<Record<string, string>>;
+}
+
+export type NodeRef =
+  | { readonly kind: 'artifact'; readonly digest: DigestString }
+  | { readonly kind: 'package'; readonly purl: string }
+  | { readonly kind: 'run'; readonly id: string }
+  | { readonly kind: 'builder'; readonly id: string };
+
+export type EdgeType = 'DERIVED_FROM' | 'TRAINED_ON' | 'BUILT_WITH' | 'PRODUCED_BY' | 'RAN_ON' | 'EVALUATED_ON' | 'USED';
+
+/** A lineage edge; the attestation's digest is added to the edge's evidence when it is written. */
+export interface EdgeFact {
+  readonly type: EdgeType;
+  readonly from: NodeRef;
+  readonly to: NodeRef;
+  readonly props: Readonly<Record<string, string>>;
+}
+
+/**
+ * A dependency whose role the document does not state: its edge type is decided in the write
+ * transaction from what the graph already knows of `to` — a Model gives DERIVED_FROM {how},
+ * a Dataset gives TRAINED_ON, anything else USED {role: input} (docs/LINEAGE.md, "Roles").
+ */
+export interface InferredEdgeFact {
+  readonly from: DigestString;
+  readonly to: DigestString;
+  readonly how: string;
+}
+
 /** Everything one attestation writes, in one transaction. A rejected attestation carries no artifacts or edges. */
 export interface AttestationFacts {
   readonly attestation: AttestationRecord;
@@ -63,4 +121,9 @@ export interface AttestationFacts {
   readonly contains: readonly ContainsFact[];
   /** digests of artifacts the attestation is about (ATTESTS edges). */
   readonly attests: readonly DigestString[];
+  readonly packages?: readonly PackageFact[];
+  readonly runs?: readonly RunFact[];
+  readonly properties?: readonly ArtifactPropertiesFact[];
+  readonly edges?: readonly EdgeFact[];
+  readonly inferred?: readonly InferredEdgeFact[];
 }

@@ -12,7 +12,14 @@ export type {
   AttestationRecord,
   AttestationStatus,
   ContainsFact,
+  ArtifactPropertiesFact,
   DigestString,
+  EdgeFact,
+  EdgeType,
+  InferredEdgeFact,
+  NodeRef,
+  PackageFact,
+  RunFact,
   SignerRef,
 } from './facts.ts';
 export { writeAttestation } from './write.ts';

@@ -7,11 +7,19 @@ import neo4j from 'neo4j-driver';
 import type { GraphConnection } from './driver.ts';
 import { toGraphError } from './errors.ts';
 import type { ArtifactLabel, AttestationFacts, SignerRef } from './facts.ts';
+import { ADD_EVIDENCE, writeLineage } from './write-lineage.ts';
 
-const ARTIFACT_LABELS: readonly ArtifactLabel[] = ['Model', 'Dataset', 'File'];
+const ARTIFACT_LABELS: readonly ArtifactLabel[] = ['Model', 'Dataset', 'File', 'SignedRoot'];
 
-/** Appends the attestation digest to an edge's evidence list unless it is already there. */
-const ADD_EVIDENCE = `r.evidence = CASE WHEN $attestation IN coalesce(r.evidence, []) THEN r.evidence ELSE coalesce(r.evidence, []) + $attestation END`;
+/** How each kind of claim changes a node's labels, so arrival order does not change the outcome. */
+const LABEL_UPDATES: Record<ArtifactLabel, string> = {
+  Model: 'SET n:Model, n.declaredModel = true',
+  // A Dataset claim overrides the Model label that only an OMS signature implied.
+  Dataset: 'SET n:Dataset WITH n WHERE n.declaredModel IS NULL REMOVE n:Model',
+  File: 'SET n:File',
+  SignedRoot: 'SET n.omsSigned = true WITH n WHERE NOT n:Dataset SET n:Model',
+};
+
 
 export interface WriteOutcome {
   /** false when this exact document had already been recorded with the same status. */
@@ -63,18 +71,19 @@ async function writeInTransaction(tx: ManagedTransaction, facts: AttestationFact
   }
 
   if (a.signer) await linkSigner(tx, a.digest, a.signer);
-  for (const label of ARTIFACT_LABELS) {
-    const rows = facts.artifacts
-      .filter((artifact) => artifact.labels.includes(label))
-      .map((artifact) => ({ digest: artifact.digest, name: artifact.name ?? null }));
-    if (rows.length === 0) continue;
+  if (facts.artifacts.length > 0) {
     await tx.run(
       `UNWIND $rows AS row
        MERGE (n:Artifact {digest: row.digest})
        ON CREATE SET n.firstSeenAt = datetime()
-       SET n:${label}, n.name = coalesce(n.name, row.name)`,
-      { rows: sortByDigest(rows) },
+       SET n.name = coalesce(n.name, row.name)`,
+      { rows: sortByDigest(facts.artifacts.map((artifact) => ({ digest: artifact.digest, name: artifact.name ?? null }))) },
     );
+  }
+  for (const label of ARTIFACT_LABELS) {
+    const digests = facts.artifacts.filter((artifact) => artifact.labels.includes(label)).map((artifact) => artifact.digest);
+    if (digests.length === 0) continue;
+    await tx.run(`UNWIND $digests AS d MATCH (n:Artifact {digest: d}) ${LABEL_UPDATES[label]}`, { digests: digests.sort() });
   }
   if (facts.contains.length > 0) {
     await tx.run(
@@ -82,7 +91,7 @@ async function writeInTransaction(tx: ManagedTransaction, facts: AttestationFact
        MATCH (p:Artifact {digest: row.parent})
        MATCH (c:Artifact {digest: row.child})
        MERGE (p)-[r:CONTAINS {path: row.path}]->(c)
-       SET r.start = row.start, r.end = row.end, ${ADD_EVIDENCE}`,
+       SET r.start = row.start, r.end = row.end, ${ADD_EVIDENCE('r')}`,
       {
         attestation: a.digest,
         rows: facts.contains.map((c) => ({
@@ -95,6 +104,7 @@ async function writeInTransaction(tx: ManagedTransaction, facts: AttestationFact
       },
     );
   }
+  await writeLineage(tx, a.digest, facts);
   if (facts.attests.length > 0) {
     await tx.run(
       `MATCH (att:Attestation {digest: $attestation})
@@ -143,7 +153,8 @@ async function linkSigner(tx: ManagedTransaction, attestation: string, signer: S
 
 /**
  * Removes an attestation's evidence from every edge it asserted, and edges left with no evidence.
- * Every asserted edge touches one of the attestation's subjects, so the search starts there.
+ * Every asserted edge touches one of the attestation's subjects or the run that produced one
+ * (docs/LINEAGE.md), so the search starts there.
  */
 async function unlink(tx: ManagedTransaction, attestation: string): Promise<void> {
   await tx.run(
@@ -155,7 +166,11 @@ async function unlink(tx: ManagedTransaction, attestation: string): Promise<void
   await tx.run(
     `MATCH (att:Attestation {digest: $attestation})
      UNWIND att.claimedSubjects AS subject
-     MATCH (n:Artifact {digest: subject})-[r]-()
+     MATCH (n:Artifact {digest: subject})
+     OPTIONAL MATCH (n)-[:PRODUCED_BY]->(run:PipelineRun)
+     WITH [n] + collect(run) AS nodes
+     UNWIND nodes AS m
+     MATCH (m)-[r]-()
      WHERE $attestation IN coalesce(r.evidence, [])
      WITH DISTINCT r
      SET r.evidence = [e IN r.evidence WHERE e <> $attestation]

@@ -1,6 +1,7 @@
 // Verification result → graph facts. Pure: no I/O, so every rule here is unit-testable.
-import type { ArtifactFact, AttestationFacts, AttestationRecord, ContainsFact, SignerRef } from '../graph/index.ts';
-import type { OmsManifest, Signer, VerificationResult } from '../verify/index.ts';
+import type { AttestationFacts, AttestationRecord, SignerRef } from '../graph/index.ts';
+import type { Signer, VerificationResult } from '../verify/index.ts';
+import { extractLineage } from './extract/index.ts';
 import type { SubmissionMeta } from './submission.ts';
 
 export function factsFromResult(result: VerificationResult, document: string, meta: SubmissionMeta): AttestationFacts {
@@ -34,35 +35,17 @@ export function factsFromResult(result: VerificationResult, document: string, me
     reason: null,
     signer: signerRef(result.signer),
   };
-  if (result.oms) return { attestation, ...omsFacts(result.oms) };
-  return { attestation, artifacts: [], contains: [], attests: [] };
-}
-
-/** OMS v1.0: the subject is the model's root digest; every resource is a file (or shard) it contains. */
-function omsFacts(oms: OmsManifest): Pick<AttestationFacts, 'artifacts' | 'contains' | 'attests'> {
-  const root = `${oms.rootDigest.algorithm}:${oms.rootDigest.hex}`;
-  const files = new Map<string, ArtifactFact>();
-  const contains: ContainsFact[] = [];
-  for (const resource of oms.resources) {
-    const digest = `${fileAlgorithm(resource.algorithm, oms.serialization.hashType)}:${resource.hex}`;
-    files.set(digest, { digest, labels: ['File'] });
-    contains.push({
-      parent: root,
-      child: digest,
-      path: resource.path,
-      ...(resource.shard ? { start: resource.shard.start, end: resource.shard.end } : {}),
-    });
+  const extracted = extractLineage(result.statement, result.oms, attestation.digest);
+  if (!extracted.ok) {
+    // The signature is good but the predicate cannot be read: nothing it says can be linked.
+    return {
+      attestation: { ...attestation, status: 'rejected', reasonCode: 'MALFORMED_PREDICATE', reason: extracted.message, signer: null },
+      artifacts: [],
+      contains: [],
+      attests: [],
+    };
   }
-  return {
-    artifacts: [{ digest: root, labels: ['Model'], name: oms.name }, ...files.values()],
-    contains,
-    attests: [root],
-  };
-}
-
-/** Shard digests name their algorithm `sha256-sharded-<size>`; the hash itself is the manifest's hash_type. */
-function fileAlgorithm(algorithm: string, hashType: string): string {
-  return (algorithm.includes('-sharded-') ? hashType : algorithm).toLowerCase();
+  return { attestation, ...extracted.lineage };
 }
 
 function signerRef(signer: Signer): SignerRef {

@@ -17,6 +17,8 @@ const SubjectSchema = z.object({
   // ResourceDescriptor.name is optional in v1; the graph keys on the digest, the name is informational.
   name: z.string().optional(),
   digest: z.record(z.string(), z.string().min(1)).refine((d) => Object.keys(d).length > 0, { message: 'empty DigestSet' }),
+  // Kept for lineage conventions such as annotations.role (docs/LINEAGE.md); not used by verification.
+  annotations: z.record(z.string(), z.unknown()).optional(),
 });
 
 const StatementSchema = z.object({
@@ -51,7 +53,11 @@ export function decodeStatement(payload: Uint8Array): Check<Statement> {
   const s = shape.data;
   // in-toto Statement v1: subject MUST be non-empty — a statement about nothing cannot be linked to an artifact.
   if (s.subject.length === 0) return fail('NO_SUBJECT', 'The in-toto statement has an empty subject list.');
-  const subjects: Subject[] = s.subject.map((sub) => ({ name: sub.name ?? '', digest: normaliseDigestSet(sub.digest) }));
+  const subjects: Subject[] = s.subject.map((sub) => ({
+    name: sub.name ?? '',
+    digest: normaliseDigestSet(sub.digest),
+    ...(sub.annotations ? { annotations: sub.annotations } : {}),
+  }));
   return ok({ type: s._type, predicateType: s.predicateType, subjects, predicate: s.predicate });
 }
 

@@ -12,6 +12,8 @@ export interface Subject {
   readonly name: string;
   /** DigestSet: algorithm → lower-case hex. */
   readonly digest: Readonly<Record<string, string>>;
+  /** ResourceDescriptor annotations, e.g. `role` (docs/LINEAGE.md). */
+  readonly annotations?: Readonly<Record<string, unknown>>;
 }
 
 /** in-toto Statement v1 (or v0.1), parsed and narrowed. The predicate stays `unknown` until a predicate parser claims it. */

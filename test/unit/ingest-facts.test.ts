@@ -42,7 +42,7 @@ describe('factsFromResult', () => {
     assert.deepEqual(
       facts.artifacts.map((a) => [a.digest, a.labels]),
       [
-        [`sha256:${ROOT}`, ['Model']],
+        [`sha256:${ROOT}`, ['SignedRoot']],
         [`sha256:${'b'.repeat(64)}`, ['File']],
         [`sha256:${'c'.repeat(64)}`, ['File']],
       ],

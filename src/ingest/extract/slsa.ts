@@ -1,0 +1,131 @@
+// SLSA Provenance v1 (https://slsa.dev/provenance/v1) → lineage: subjects produced by a run on a
+// builder from resolved dependencies, each dependency linked by its role (docs/LINEAGE.md).
+import { z } from 'zod';
+import type { ArtifactFact, EdgeFact, InferredEdgeFact, PackageFact, RunFact } from '../../graph/index.ts';
+import type { Statement } from '../../verify/index.ts';
+import { allDigests, annotation, descriptorSchema, identityDigest, purlOf, purlParts, zodMessage, type Descriptor } from './descriptor.ts';
+import type { Extracted } from './types.ts';
+
+const RUN_KINDS = ['fine-tune', 'distillation', 'quantization', 'conversion', 'preprocessing', 'training'] as const;
+
+const provenanceSchema = z.object({
+  buildDefinition: z.object({
+    buildType: z.string().min(1),
+    externalParameters: z.unknown(),
+    resolvedDependencies: z.array(descriptorSchema).max(10_000).default([]),
+  }),
+  runDetails: z.object({
+    builder: z.object({ id: z.string().min(1) }),
+    metadata: z
+      .object({ invocationId: z.string().optional(), startedOn: z.string().optional(), finishedOn: z.string().optional() })
+      .optional(),
+  }),
+});
+
+export function extractSlsa(statement: Statement, attestationDigest: string): Extracted {
+  const parsed = provenanceSchema.safeParse(statement.predicate);
+  if (!parsed.success) return { ok: false, message: `SLSA provenance predicate: ${zodMessage(parsed.error)}` };
+  const { buildDefinition, runDetails } = parsed.data;
+  const runKind = runKindOf(buildDefinition.externalParameters, buildDefinition.buildType);
+  const run: RunFact = {
+    id: runDetails.metadata?.invocationId ?? attestationDigest,
+    runKind,
+    buildType: buildDefinition.buildType,
+    builder: runDetails.builder.id,
+    startedOn: runDetails.metadata?.startedOn ?? null,
+    finishedOn: runDetails.metadata?.finishedOn ?? null,
+    externalParameters: JSON.stringify(buildDefinition.externalParameters ?? null),
+  };
+
+  const artifacts = new Map<string, ArtifactFact>();
+  const addArtifact = (digest: string, label: 'Model' | 'Dataset' | null, name: string | undefined): void => {
+    const known = artifacts.get(digest);
+    const labels = new Set([...(known?.labels ?? []), ...(label ? [label] : [])]);
+    artifacts.set(digest, { digest, labels: [...labels], ...((known?.name ?? name) ? { name: known?.name ?? name } : {}) });
+  };
+  const edges: EdgeFact[] = [{ type: 'RAN_ON', from: { kind: 'run', id: run.id }, to: { kind: 'builder', id: run.builder }, props: {} }];
+  const inferred: InferredEdgeFact[] = [];
+  const packages = new Map<string, PackageFact>();
+  const attests: string[] = [];
+
+  for (const subject of statement.subjects) {
+    const digest = identityDigest(subject.digest);
+    if (!digest) return { ok: false, message: `subject "${subject.name}" has no usable digest` };
+    const subjectRole = annotation(subject.annotations, 'role') ?? (runKind === 'preprocessing' ? 'dataset' : 'model');
+    const subjectIsDataset = subjectRole === 'dataset';
+    addArtifact(digest, subjectRole === 'framework' ? null : subjectIsDataset ? 'Dataset' : 'Model', subject.name || undefined);
+    attests.push(digest);
+    const from = { kind: 'artifact', digest } as const;
+    edges.push({ type: 'PRODUCED_BY', from, to: { kind: 'run', id: run.id }, props: {} });
+
+    for (const dependency of buildDefinition.resolvedDependencies) {
+      const linked = linkDependency(dependency, digest, subjectIsDataset, runKind);
+      if (!linked) continue;
+      if (linked.artifact) addArtifact(linked.artifact.digest, linked.artifact.label, dependency.name);
+      if (linked.package) packages.set(linked.package.purl, mergePackage(packages.get(linked.package.purl), linked.package));
+      if (linked.edge) edges.push(linked.edge);
+      if (linked.inferred) inferred.push(linked.inferred);
+    }
+  }
+  return {
+    ok: true,
+    lineage: {
+      artifacts: [...artifacts.values()],
+      contains: [],
+      attests,
+      runs: [run],
+      packages: [...packages.values()],
+      edges,
+      inferred,
+    },
+  };
+}
+
+interface Linked {
+  artifact?: { digest: string; label: 'Model' | 'Dataset' | null };
+  package?: PackageFact;
+  edge?: EdgeFact;
+  inferred?: InferredEdgeFact;
+}
+
+function linkDependency(dependency: Descriptor, subject: string, subjectIsDataset: boolean, runKind: string): Linked | null {
+  const from = { kind: 'artifact', digest: subject } as const;
+  const purl = purlOf(dependency.uri) ?? purlOf(dependency.name);
+  const digest = identityDigest(dependency.digest);
+  const role = annotation(dependency.annotations, 'role') ?? (purl ? 'framework' : null);
+  if (role === 'framework') {
+    if (purl) {
+      const pkg: PackageFact = { purl, ...purlParts(purl), digests: allDigests(dependency.digest) };
+      return { package: pkg, edge: { type: 'BUILT_WITH', from, to: { kind: 'package', purl }, props: {} } };
+    }
+    if (!digest) return null;
+    return { artifact: { digest, label: null }, edge: { type: 'BUILT_WITH', from, to: { kind: 'artifact', digest }, props: {} } };
+  }
+  // Without a digest a dependency cannot be named by content: it is not linked (docs/LINEAGE.md, "Identity").
+  if (!digest) return null;
+  const to = { kind: 'artifact', digest } as const;
+  switch (role) {
+    case 'base-model':
+      return { artifact: { digest, label: 'Model' }, edge: { type: 'DERIVED_FROM', from, to, props: { how: runKind } } };
+    case 'dataset':
+      return subjectIsDataset
+        ? { artifact: { digest, label: 'Dataset' }, edge: { type: 'DERIVED_FROM', from, to, props: { how: runKind } } }
+        : { artifact: { digest, label: 'Dataset' }, edge: { type: 'TRAINED_ON', from, to, props: {} } };
+    case null:
+      return { artifact: { digest, label: null }, inferred: { from: subject, to: digest, how: runKind } };
+    default:
+      return { artifact: { digest, label: null }, edge: { type: 'USED', from, to, props: { role } } };
+  }
+}
+
+function mergePackage(known: PackageFact | undefined, next: PackageFact): PackageFact {
+  if (!known) return next;
+  return { ...known, digests: [...new Set([...known.digests, ...next.digests])] };
+}
+
+function runKindOf(externalParameters: unknown, buildType: string): string {
+  const declared = (externalParameters as { runKind?: unknown } | null)?.runKind;
+  if (typeof declared === 'string' && (RUN_KINDS as readonly string[]).includes(declared)) return declared;
+  const lower = buildType.toLowerCase();
+  return RUN_KINDS.find((kind) => lower.includes(kind)) ?? 'training';
+}
