@@ -59,6 +59,19 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
       });
       return 'submit';
     }
+    if (options.serveApi && url.pathname === '/v1/failed') {
+      if (method === 'GET') {
+        const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), 1000);
+        sendJson(response, 200, { failed: await context.queue.listFailed(limit) });
+        return 'failed';
+      }
+      throw new ApiError('METHOD_NOT_ALLOWED', 'use GET to list failed jobs, POST /v1/failed/replay to replay them');
+    }
+    if (options.serveApi && url.pathname === '/v1/failed/replay') {
+      if (method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', 'use POST to replay failed jobs');
+      sendJson(response, 202, { replayed: await context.queue.replayFailed() });
+      return 'replay';
+    }
     const match = /^\/v1\/attestations\/([^/]+)$/.exec(url.pathname);
     if (options.serveApi && match) {
       if (method !== 'GET') throw new ApiError('METHOD_NOT_ALLOWED', 'use GET to read a submission');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `mpg` command line: one file per command under commands/, each with its own --help.
 import { UsageError } from './args.ts';
+import * as failed from './commands/failed.ts';
 import * as migrate from './commands/migrate.ts';
 import * as serve from './commands/serve.ts';
 import * as submit from './commands/submit.ts';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; command: Command }> = {
   serve: { summary: 'run the API and/or worker', command: serve },
   migrate: { summary: 'apply pending Neo4j migrations', command: migrate },
   submit: { summary: 'submit attestation files to a running service', command: submit },
+  failed: { summary: 'list or replay ingest jobs that gave up', command: failed },
   'verify-model': { summary: 'verify an OMS signature and a model folder offline', command: verifyModel },
   'verify-bundle': { summary: 'verify a Sigstore bundle against an artifact offline', command: verifyBundle },
 };

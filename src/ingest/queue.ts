@@ -37,7 +37,20 @@ export interface JobStatus {
   readonly failedReason: string | null;
 }
 
+/** A job that gave up after repeated infrastructure faults (or had unusable data). */
+export interface FailedJob {
+  readonly id: string;
+  readonly failedReason: string;
+  readonly attemptsMade: number;
+  readonly failedAt: string | null;
+  readonly origin: string | null;
+}
+
 export interface IngestQueue {
+  /** Failed jobs, newest first, for inspection. */
+  listFailed(limit: number): Promise<FailedJob[]>;
+  /** Moves every failed job back to waiting; returns how many there were. */
+  replayFailed(): Promise<number>;
   submit(document: Uint8Array, meta: SubmissionMeta): Promise<Submitted>;
   jobStatus(id: string): Promise<JobStatus | null>;
   /** Jobs waiting, running or delayed for retry: the backlog a metrics endpoint reports. */
@@ -98,6 +111,33 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
         };
       } catch (error) {
         throw new IngestError('QUEUE_UNAVAILABLE', `could not read job ${id}: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async listFailed(limit) {
+      try {
+        const jobs = await queue.getFailed(0, Math.max(0, limit - 1));
+        return jobs.map((job) => {
+          const data = jobDataSchema.safeParse(job.data);
+          return {
+            id: (job.id ?? '').replace('-', ':'),
+            failedReason: job.failedReason ?? '',
+            attemptsMade: job.attemptsMade,
+            failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+            origin: data.success ? data.data.origin : null,
+          };
+        });
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not list failed jobs: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async replayFailed() {
+      try {
+        const count = await queue.getFailedCount();
+        // Replayed jobs get a fresh set of attempts; the write is idempotent, so a replay never duplicates.
+        await queue.retryJobs({ state: 'failed', count: 1000 });
+        return count;
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not replay failed jobs: ${errorMessage(error)}`, { cause: error });
       }
     },
     async depth() {
