@@ -22,7 +22,7 @@ describe('docker-compose.yml', () => {
     const images = [...compose.matchAll(/^\s+image:\s*(\S+)/gm)].map((m) => m[1]);
     assert.deepEqual(images, ['neo4j:5.26-community', 'redis:7']);
     for (const image of images) assert.ok(readme.includes(`\`${image}\``), `README names ${image}`);
-    const ports = [...compose.matchAll(/"127\.0\.0\.1:(\d+):\d+"/g)].map((m) => m[1]);
+    const ports = [...compose.matchAll(/["']127\.0\.0\.1:(\d+):\d+["']/g)].map((m) => m[1]);
     assert.deepEqual(ports, ['7687', '6379', '8080']);
     for (const port of ports) assert.ok(readme.includes(port), `README names port ${port}`);
   });
