@@ -8,8 +8,14 @@ import type { ApiContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { artifact } from './resolvers/artifact.ts';
 import { attestation } from './resolvers/attestation.ts';
+import { dataset } from './resolvers/dataset.ts';
+import { incidentTrace } from './resolvers/incident-trace.ts';
+import { lineage } from './resolvers/lineage.ts';
 import { model } from './resolvers/model.ts';
+import { modelsTrainedOn } from './resolvers/models-trained-on.ts';
 import { submission } from './resolvers/submission.ts';
+import { aiBom } from './resolvers/ai-bom.ts';
+import { JSONScalar } from './resolvers/json-scalar.ts';
 
 export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../schema');
 
@@ -22,16 +28,24 @@ export function loadTypeDefs(dir: string = SCHEMA_DIR): string[] {
 
 export type GraphqlHandler = YogaServerInstance<Record<string, unknown>, ApiContext>;
 
-export function createGraphqlHandler(context: ApiContext, options: { graphiql: boolean }): GraphqlHandler {
+export function createGraphqlHandler(
+  context: ApiContext,
+  options: { graphiql: boolean; onInternalError: (error: unknown) => void },
+): GraphqlHandler {
   const schema = makeExecutableSchema<ApiContext>({
     typeDefs: loadTypeDefs(),
-    resolvers: { Query: { model, artifact, attestation, submission } },
+    resolvers: {
+      JSON: JSONScalar,
+      Query: { model, dataset, artifact, attestation, submission, lineage, modelsTrainedOn, incidentTrace, aiBom },
+    },
   });
   return createYoga<Record<string, unknown>, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: options.graphiql,
     landingPage: false,
+    // Expected errors are answers, not incidents; unexpected ones are logged once below, by us.
+    logging: false,
     context: () => context,
     maskedErrors: {
       // Our own errors keep their code and message; everything else becomes a generic INTERNAL.
@@ -45,6 +59,7 @@ export function createGraphqlHandler(context: ApiContext, options: { graphiql: b
             extensions: { code: 'SERVICE_UNAVAILABLE' },
           });
         }
+        options.onInternalError(original ?? error);
         return new GraphQLError(message, { extensions: { code: 'INTERNAL' } });
       },
     },

@@ -19,7 +19,7 @@ export interface HttpOptions {
 }
 
 export function createHttpServer(context: ApiContext, metrics: Metrics, options: HttpOptions): Server {
-  const graphql = createGraphqlHandler(context, { graphiql: options.graphiql });
+  const graphql = createGraphqlHandler(context, { graphiql: options.graphiql, onInternalError: options.onInternalError });
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<string> {
     const url = new URL(request.url ?? '/', 'http://localhost');

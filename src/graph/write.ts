@@ -20,7 +20,6 @@ const LABEL_UPDATES: Record<ArtifactLabel, string> = {
   SignedRoot: 'SET n.omsSigned = true WITH n WHERE NOT n:Dataset SET n:Model',
 };
 
-
 export interface WriteOutcome {
   /** false when this exact document had already been recorded with the same status. */
   readonly changed: boolean;

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { startService, type RunningService } from '../../src/main.ts';
+import { policyFor, type Signer } from './attest.ts';
 
 export function integrationEnv(): { NEO4J_URI: string; REDIS_URL: string } {
   const { NEO4J_URI, REDIS_URL } = process.env;
@@ -63,4 +64,9 @@ export async function graphql(
     body: JSON.stringify({ query, variables }),
   });
   return (await response.json()) as never;
+}
+
+/** A trust-policy file trusting exactly these signers' keys. */
+export async function policyFileFor(...signers: Signer[]): Promise<string> {
+  return writeTrustPolicy(policyFor(...signers));
 }

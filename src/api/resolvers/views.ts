@@ -1,5 +1,5 @@
 // Maps graph views onto GraphQL object shapes (enum casing, derived fields).
-import type { ArtifactView, AttestationView, SignerRef } from '../../graph/index.ts';
+import type { Affected, ArtifactView, AttestationView, EvidenceView, SignerRef, TraceResult } from '../../graph/index.ts';
 import type { SubmissionStatus } from '../../ingest/index.ts';
 
 export function artifactObject(view: ArtifactView) {
@@ -28,7 +28,34 @@ export function submissionObject(status: SubmissionStatus) {
   };
 }
 
-function signerObject(signer: SignerRef | null) {
+export function evidenceObject(view: EvidenceView) {
+  return {
+    attestation: view.digest,
+    predicateType: view.predicateType,
+    status: view.status.toUpperCase(),
+    signer: signerObject(view.signer),
+  };
+}
+
+export function affectedObject(affected: Affected) {
+  return {
+    node: affected.node,
+    depth: affected.depth,
+    verified: affected.verified,
+    signers: affected.signers.map(signerObject),
+    path: affected.path.map((hop) => ({ ...hop, evidence: hop.evidence.map(evidenceObject) })),
+  };
+}
+
+export function summaryObject(result: TraceResult) {
+  return {
+    total: result.affected.length,
+    byKind: [...result.byKind].map(([kind, count]) => ({ kind, count })),
+    byDepth: [...result.byDepth].sort((a, b) => a[0] - b[0]).map(([depth, count]) => ({ depth, count })),
+  };
+}
+
+export function signerObject(signer: SignerRef | null) {
   if (!signer) return null;
   switch (signer.kind) {
     case 'key':

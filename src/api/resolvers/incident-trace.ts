@@ -1,0 +1,49 @@
+// Query.incidentTrace: what a compromised artifact, package, identity or key affects, and by which path.
+import { traceIncident, type Compromised } from '../../graph/index.ts';
+import type { ApiContext } from '../context.ts';
+import { ApiError, parseDigest } from '../errors.ts';
+import { parseDepth } from './depth.ts';
+import { paginate } from './pagination.ts';
+import { affectedObject, summaryObject } from './views.ts';
+
+interface CompromisedInput {
+  artifact?: string | null;
+  package?: { purl: string; versionRange?: string | null } | null;
+  identity?: { issuer: string; subject: string } | null;
+  key?: string | null;
+}
+
+export async function incidentTrace(
+  _: unknown,
+  args: { compromised: CompromisedInput; maxDepth: number; verifiedOnly: boolean; first: number; after?: string | null },
+  context: ApiContext,
+) {
+  const result = await traceIncident(context.graph, toCompromised(args.compromised), {
+    maxDepth: parseDepth(args.maxDepth),
+    verifiedOnly: args.verifiedOnly,
+  });
+  return {
+    compromised: result.compromised,
+    summary: summaryObject(result),
+    affected: paginate(result.affected.map(affectedObject), args.first, args.after),
+  };
+}
+
+function toCompromised(input: CompromisedInput): Compromised {
+  const given = Object.entries(input).filter(([, value]) => value !== null && value !== undefined);
+  if (given.length !== 1) throw new ApiError('BAD_REQUEST', 'compromised takes exactly one of artifact, package, identity, key');
+  if (input.artifact) return { kind: 'artifact', digest: parseDigest(input.artifact) };
+  if (input.package) {
+    if (!input.package.purl.startsWith('pkg:'))
+      throw new ApiError('BAD_REQUEST', 'package.purl must be a purl (pkg:type/name[@version])');
+    return {
+      kind: 'package',
+      purl: input.package.purl,
+      ...(input.package.versionRange ? { versionRange: input.package.versionRange } : {}),
+    };
+  }
+  if (input.identity) return { kind: 'identity', issuer: input.identity.issuer, subject: input.identity.subject };
+  const key = (input.key ?? '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(key)) throw new ApiError('BAD_REQUEST', 'key must be the hex SHA-256 fingerprint of the public key');
+  return { kind: 'key', fingerprint: key };
+}

@@ -1,0 +1,16 @@
+// Query.modelsTrainedOn: every model that came from a dataset, with its path.
+import { modelsTrainedOn as findModels } from '../../graph/index.ts';
+import type { ApiContext } from '../context.ts';
+import { parseDigest } from '../errors.ts';
+import { parseDepth } from './depth.ts';
+import { paginate } from './pagination.ts';
+import { affectedObject } from './views.ts';
+
+export async function modelsTrainedOn(
+  _: unknown,
+  args: { dataset: string; transitive: boolean; maxDepth: number; first: number; after?: string | null },
+  context: ApiContext,
+) {
+  const result = await findModels(context.graph, parseDigest(args.dataset), args.transitive, parseDepth(args.maxDepth));
+  return paginate(result.affected.map(affectedObject), args.first, args.after);
+}
