@@ -4,6 +4,16 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const tokenList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token.length > 0),
+  )
+  .refine((tokens) => tokens.every((token) => token.length >= 16), 'each token must be at least 16 characters');
 
 export const configSchema = z.object({
   /** Interface the HTTP server binds to. */
@@ -41,6 +51,14 @@ export const configSchema = z.object({
   TRUST_POLICY_FILE: z.string().min(1).optional(),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** Comma-separated bearer tokens that may read (GraphQL, submission status). Unset together with API_INGEST_TOKENS = no auth. */
+  API_READ_TOKENS: tokenList,
+  /** Comma-separated bearer tokens that may submit and replay (and read). */
+  API_INGEST_TOKENS: tokenList,
+  /** Deepest GraphQL selection accepted. */
+  GRAPHQL_MAX_DEPTH: positiveInt.default(12),
+  /** Largest GraphQL query cost accepted (fields × page sizes, see src/api/query-limits.ts). */
+  GRAPHQL_MAX_COST: positiveInt.default(50_000),
   /** Log verbosity. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

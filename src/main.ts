@@ -2,7 +2,7 @@
 // HTTP server together. Everything below it is a plain factory taking its dependencies.
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createHttpServer, createMetrics } from './api/index.ts';
+import { createAuthorizer, createHttpServer, createMetrics } from './api/index.ts';
 import { loadConfig, type Config } from './config.ts';
 import { applyMigrations, connectGraph, waitForGraph } from './graph/index.ts';
 import { createIngestQueue, startIngestWorker, type IngestWorker } from './ingest/index.ts';
@@ -54,10 +54,14 @@ export async function startService(config: Config, log: Logger): Promise<Running
     );
   }
 
+  const authorizer = createAuthorizer({ read: config.API_READ_TOKENS, ingest: config.API_INGEST_TOKENS });
+  if (!authorizer.enabled && config.ROLE !== 'worker') log.warn('no API tokens configured: every request is allowed');
   const server = createHttpServer({ graph, queue }, metrics, {
     maxBodyBytes: config.MAX_BODY_BYTES,
     serveApi: config.ROLE !== 'worker',
     graphiql: process.env['NODE_ENV'] !== 'production',
+    limits: { maxDepth: config.GRAPHQL_MAX_DEPTH, maxCost: config.GRAPHQL_MAX_COST },
+    authorizer,
     onInternalError: (error) => log.error('internal error', { error }),
   });
   await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,10 @@ import { GraphQLError } from 'graphql';
 
 export type ApiErrorCode =
   | 'BAD_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'QUERY_TOO_DEEP'
+  | 'QUERY_TOO_COSTLY'
   | 'INVALID_DIGEST'
   | 'NOT_FOUND'
   | 'PAYLOAD_TOO_LARGE'
@@ -14,6 +18,10 @@ export type ApiErrorCode =
 
 const HTTP_STATUS: Record<ApiErrorCode, number> = {
   BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  QUERY_TOO_DEEP: 400,
+  QUERY_TOO_COSTLY: 400,
   INVALID_DIGEST: 400,
   NOT_FOUND: 404,
   PAYLOAD_TOO_LARGE: 413,

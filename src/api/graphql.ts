@@ -14,6 +14,7 @@ import { lineage } from './resolvers/lineage.ts';
 import { model } from './resolvers/model.ts';
 import { modelsTrainedOn } from './resolvers/models-trained-on.ts';
 import { submission } from './resolvers/submission.ts';
+import { useQueryLimits, type QueryLimits } from './query-limits.ts';
 import { aiBom } from './resolvers/ai-bom.ts';
 import { JSONScalar } from './resolvers/json-scalar.ts';
 
@@ -30,7 +31,7 @@ export type GraphqlHandler = YogaServerInstance<Record<string, unknown>, ApiCont
 
 export function createGraphqlHandler(
   context: ApiContext,
-  options: { graphiql: boolean; onInternalError: (error: unknown) => void },
+  options: { graphiql: boolean; limits: QueryLimits; onInternalError: (error: unknown) => void },
 ): GraphqlHandler {
   const schema = makeExecutableSchema<ApiContext>({
     typeDefs: loadTypeDefs(),
@@ -47,17 +48,23 @@ export function createGraphqlHandler(
     // Expected errors are answers, not incidents; unexpected ones are logged once below, by us.
     logging: false,
     context: () => context,
+    plugins: [useQueryLimits(options.limits)],
     maskedErrors: {
       // Our own errors keep their code and message; everything else becomes a generic INTERNAL.
       maskError(error, message) {
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (original instanceof ApiError) return original.toGraphQLError();
-        if (error instanceof GraphQLError && !error.originalError) return error;
         const code = (original as { code?: unknown } | undefined)?.code;
         if (code === 'UNAVAILABLE' || code === 'QUEUE_UNAVAILABLE') {
           return new GraphQLError('a backing service is unavailable; try again shortly', {
             extensions: { code: 'SERVICE_UNAVAILABLE' },
           });
+        }
+        // GraphQL's own errors (bad variables, unknown fields) are the client's: keep them, with a code.
+        if (error instanceof GraphQLError && (original === undefined || original instanceof GraphQLError)) {
+          return error.extensions['code']
+            ? error
+            : new GraphQLError(error.message, { ...error, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
         }
         options.onInternalError(original ?? error);
         return new GraphQLError(message, { extensions: { code: 'INTERNAL' } });

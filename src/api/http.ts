@@ -2,11 +2,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pingGraph } from '../graph/index.ts';
 import { IngestError, isSubmissionId, submissionStatus } from '../ingest/index.ts';
+import type { Authorizer } from './auth.ts';
 import { readBody } from './body.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError } from './errors.ts';
 import { createGraphqlHandler } from './graphql.ts';
 import type { Metrics } from './metrics.ts';
+import type { QueryLimits } from './query-limits.ts';
 import { submissionObject } from './resolvers/views.ts';
 
 export interface HttpOptions {
@@ -14,12 +16,19 @@ export interface HttpOptions {
   /** false in a worker-only process: only health and metrics are served. */
   readonly serveApi: boolean;
   readonly graphiql: boolean;
+  readonly limits: QueryLimits;
+  readonly authorizer: Authorizer;
   /** called with unexpected errors, which clients see only as INTERNAL. */
   readonly onInternalError: (error: unknown) => void;
 }
 
 export function createHttpServer(context: ApiContext, metrics: Metrics, options: HttpOptions): Server {
-  const graphql = createGraphqlHandler(context, { graphiql: options.graphiql, onInternalError: options.onInternalError });
+  const graphql = createGraphqlHandler(context, {
+    graphiql: options.graphiql,
+    limits: options.limits,
+    onInternalError: options.onInternalError,
+  });
+  const auth = options.authorizer;
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<string> {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -38,12 +47,22 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
       return 'metrics';
     }
     if (options.serveApi && url.pathname === '/graphql') {
+      try {
+        // GraphiQL's page itself is harmless; the queries it sends carry the token like any other.
+        if (!(method === 'GET' && !url.search && (request.headers.accept ?? '').includes('text/html')))
+          auth.require(request, 'read');
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        sendJson(response, error.httpStatus, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+        return 'graphql';
+      }
       // requestListener writes the response itself (handleNodeRequestAndResponse only returns it).
       await graphql.requestListener(request, response);
       return 'graphql';
     }
     if (options.serveApi && url.pathname === '/v1/attestations') {
       if (method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', 'use POST to submit an attestation');
+      auth.require(request, 'ingest');
       const body = await readBody(request, options.maxBodyBytes);
       const origin = url.searchParams.get('origin') ?? headerValue(request, 'x-attestation-origin') ?? 'http';
       const submitted = await context.queue.submit(body, {
@@ -59,6 +78,7 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
       });
       return 'submit';
     }
+    if (options.serveApi && url.pathname.startsWith('/v1/failed')) auth.require(request, 'ingest');
     if (options.serveApi && url.pathname === '/v1/failed') {
       if (method === 'GET') {
         const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), 1000);
@@ -75,6 +95,7 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
     const match = /^\/v1\/attestations\/([^/]+)$/.exec(url.pathname);
     if (options.serveApi && match) {
       if (method !== 'GET') throw new ApiError('METHOD_NOT_ALLOWED', 'use GET to read a submission');
+      auth.require(request, 'read');
       const id = decodeURIComponent(match[1] ?? '');
       if (!isSubmissionId(id)) throw new ApiError('INVALID_DIGEST', `"${id}" is not a submission id (sha256:<64 hex>)`);
       const status = await submissionStatus(id, context.graph, context.queue);

@@ -7,3 +7,6 @@ export type { ApiErrorCode } from './errors.ts';
 export { createMetrics } from './metrics.ts';
 export type { Metrics } from './metrics.ts';
 export { loadTypeDefs, SCHEMA_DIR } from './graphql.ts';
+export { createAuthorizer } from './auth.ts';
+export type { Authorizer, Role, TokenConfig } from './auth.ts';
+export type { QueryLimits } from './query-limits.ts';

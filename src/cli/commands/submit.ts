@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '../args.ts';
+import { authHeaders } from '../token.ts';
 
 export const help = `usage: mpg submit [--url URL] [--wait] FILE...
 
@@ -9,10 +10,12 @@ Submits each FILE (a Sigstore bundle or DSSE envelope, JSON) to POST /v1/attesta
 its submission id. With --wait, waits until each is verified or rejected and exits 1 if any was rejected.
 
   --url URL   service base URL (default http://127.0.0.1:8080, or MPG_URL)
-  --wait      wait for the worker's verdict`;
+  --wait      wait for the worker's verdict
+  --token T   bearer token with the ingest role (default: MPG_TOKEN)`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { url: { type: 'string' }, wait: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, { url: { type: 'string' }, wait: { type: 'boolean' }, token: { type: 'string' } });
+  const headers = authHeaders(values.token);
   const base = values.url ?? process.env['MPG_URL'] ?? 'http://127.0.0.1:8080';
   if (positionals.length === 0) {
     process.stderr.write(`${help}\n`);
@@ -24,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
     const response = await fetch(`${base}/v1/attestations?origin=${encodeURIComponent(`file:${path.basename(file)}`)}`, {
       method: 'POST',
       body,
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
     });
     const result = (await response.json()) as { id?: string; error?: { code: string; message: string } };
     if (!response.ok || !result.id) {
@@ -36,16 +39,16 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${result.id}  ${file}\n`);
       continue;
     }
-    const state = await waitFor(base, result.id);
+    const state = await waitFor(base, result.id, headers);
     process.stdout.write(`${state.padEnd(9)} ${result.id}  ${file}\n`);
     if (!state.startsWith('VERIFIED')) rejected += 1;
   }
   return rejected > 0 ? 1 : 0;
 }
 
-async function waitFor(base: string, id: string): Promise<string> {
+async function waitFor(base: string, id: string, headers: Record<string, string>): Promise<string> {
   for (;;) {
-    const response = await fetch(`${base}/v1/attestations/${id}`);
+    const response = await fetch(`${base}/v1/attestations/${id}`, { headers });
     const body = (await response.json()) as { state?: string; attestation?: { reasonCode?: string } };
     if (body.state === 'VERIFIED') return 'VERIFIED';
     if (body.state === 'REJECTED') return `REJECTED ${body.attestation?.reasonCode ?? ''}`;
