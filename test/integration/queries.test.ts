@@ -2,7 +2,9 @@
 // dataset (with paths), and incident traces from an artifact, a package version range and a key.
 // Every run signs a fresh lineage with fresh content, so its answers are exact whatever else is stored.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { RunningService } from '../../src/main.ts';
 import { newSigner, omsStatement, provenance, signBundle, signEnvelope, type Signer } from '../support/attest.ts';
@@ -181,6 +183,23 @@ describe('queries over a signed lineage', () => {
         [sha(quant.root), 2],
       ].sort((a, b) => (a[1] as number) - (b[1] as number)),
     );
+  });
+
+  it('answers the same questions from the CLI, as tables and as JSON', async () => {
+    const cli = async (...args: string[]): Promise<string> =>
+      (await promisify(execFile)(process.execPath, ['src/cli/main.ts', ...args, '--url', service.url])).stdout;
+    const traced = JSON.parse(await cli('trace', '--artifact', sha(base.root), '--json'));
+    assert.deepEqual(
+      traced.affected.edges.map((e: any) => e.node.node.key),
+      [sha(tuned.root), sha(quant.root)],
+    );
+    const table = await cli('trace', '--artifact', sha(base.root));
+    assert.match(table, /2 affected \(2 model\); depth 1: 1, depth 2: 1/);
+    assert.ok(table.includes(sha(quant.root)));
+    const models = await cli('models-from-dataset', sha(raw.root));
+    assert.match(models, /2 model\(s\)/);
+    const lineage = JSON.parse(await cli('lineage', sha(quant.root), '--up', '--json'));
+    assert.ok(lineage.nodes.some((n: any) => n.key === sha(base.root)));
   });
 
   it('refuses malformed arguments with codes', async () => {

@@ -1,0 +1,62 @@
+// `lineage`: what an artifact was built from and what was built from it.
+import { parse, UsageError } from '../args.ts';
+import { COMMON_HELP, COMMON_OPTIONS, query, table, type EvidenceJson, type NodeJson } from '../graphql-client.ts';
+
+interface LineageJson {
+  root: NodeJson;
+  nodes: (NodeJson & { depth: number; direction: string })[];
+  edges: { type: string; how: string | null; verified: boolean; from: NodeJson; to: NodeJson; evidence: EvidenceJson[] }[];
+}
+
+export const help = `usage: mpg lineage DIGEST [--up | --down] [--depth N] [options]
+
+Prints the lineage edges around an artifact, each with the attestations that assert it and their signers.
+
+  --up        only what it was built from
+  --down      only what was built from it
+  --depth N   hops (default 5, at most 20)
+${COMMON_HELP}`;
+
+const QUERY = `query ($d: String!, $dir: LineageDirection!, $depth: Int!) {
+  lineage(digest: $d, direction: $dir, maxDepth: $depth) {
+    root { kind key name }
+    nodes { kind key name depth direction }
+    edges { type how role result verified from { key name } to { key name } evidence { attestation signer { kind fingerprint issuer subject } } }
+  }
+}`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...COMMON_OPTIONS,
+    up: { type: 'boolean' },
+    down: { type: 'boolean' },
+    depth: { type: 'string', default: '5' },
+  });
+  const digest = positionals[0];
+  if (!digest) throw new UsageError('give the artifact digest (sha256:…)');
+  const direction = values.up && !values.down ? 'UPSTREAM' : values.down && !values.up ? 'DOWNSTREAM' : 'BOTH';
+  const data = await query<{ lineage: LineageJson | null }>(values, QUERY, {
+    d: digest,
+    dir: direction,
+    depth: Number(values.depth),
+  });
+  if (!data.lineage) {
+    process.stderr.write(`no artifact ${digest} in the graph\n`);
+    return 1;
+  }
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(data.lineage, null, 2)}\n`);
+    return 0;
+  }
+  const label = (n: { key: string; name: string | null }): string => (n.name ? `${n.name} (${n.key.slice(0, 19)}…)` : n.key);
+  const rows = data.lineage.edges.map((e) => [
+    label(e.from),
+    `${e.type}${e.how ? `(${e.how})` : ''}`,
+    label(e.to),
+    e.verified ? 'yes' : 'NO',
+    [...new Set(e.evidence.map((v) => v.signer?.subject ?? v.signer?.fingerprint?.slice(0, 16) ?? '?'))].join(', '),
+  ]);
+  process.stdout.write(`${table(['from', 'relation', 'to', 'verified', 'signed by'], rows)}\n`);
+  process.stdout.write(`\n${data.lineage.nodes.length} nodes, ${rows.length} edges\n`);
+  return 0;
+}
