@@ -7,6 +7,7 @@ import type { Check } from './check.ts';
 import { decodeBase64, decodeUtf8, isBase64 } from './encoding.ts';
 import { parseEnvelope } from './envelope.ts';
 import type { Envelope } from './envelope.ts';
+import { DEFAULT_LIMITS, exceedsJsonDepth } from './limits.ts';
 import { describeIssues } from './zod-issues.ts';
 
 export type BundleVersion = '0.1' | '0.2' | '0.3';
@@ -55,10 +56,20 @@ const BundleSchema = z.object({
   messageSignature: z.unknown().optional(),
 });
 
-/** Parses submitted bytes. Every shape problem becomes a Failure with its specific code. */
-export function parseDocument(bytes: Uint8Array): Check<Document> {
+/**
+ * Parses submitted bytes. Every shape problem becomes a Failure with its specific code.
+ * `maxJsonDepth` bounds the nesting of the document (limits.ts); deeper documents are LIMIT_EXCEEDED.
+ */
+export function parseDocument(bytes: Uint8Array, maxJsonDepth = DEFAULT_LIMITS.maxJsonDepth): Check<Document> {
   const text = decodeUtf8(bytes);
   if (text === undefined) return fail('MALFORMED_JSON', 'The document is not valid UTF-8 text.');
+  // SECURITY (denial of service): nothing deeper than the limit is ever parsed, so no later walk can overflow.
+  if (exceedsJsonDepth(text, maxJsonDepth)) {
+    return fail(
+      'LIMIT_EXCEEDED',
+      `The document nests JSON arrays and objects more than ${maxJsonDepth} levels deep (maxJsonDepth).`,
+    );
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -58,10 +58,16 @@ export function keyHash(key: KeyObject): Check<string | null> {
   );
 }
 
-/** Verifies one signature; never throws (a malformed DER signature is just a failed check). */
+/**
+ * Verifies one signature; never throws (a malformed DER signature is just a failed check).
+ * The KeyObject is passed bare, not as `{ key, dsaEncoding: 'der' }`: DER is node's default for a KeyObject
+ * (crypto.verify docs), and an options object makes node probe it with two brand checks that throw and catch
+ * internally (isKeyObject, isCryptoKey in internal/crypto/keys), ~20 µs per call — a quarter of a P-256 verify
+ * (npm run bench -- verify, docs/BENCHMARKS.md).
+ */
 function verifyOne(hash: string | null, message: Buffer, key: KeyObject, sig: Buffer): boolean {
   try {
-    return cryptoVerify(hash, message, { key, dsaEncoding: 'der' }, sig);
+    return cryptoVerify(hash, message, key, sig);
   } catch {
     return false;
   }

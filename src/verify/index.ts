@@ -3,6 +3,8 @@
 
 export { verifyDocument } from './verify.ts';
 export type { VerifyOptions } from './verify.ts';
+export { DEFAULT_LIMITS } from './limits.ts';
+export type { Limits } from './limits.ts';
 
 // parsing at the edge
 export { parseDocument, BUNDLE_MEDIA_TYPES } from './bundle.ts';

@@ -3,7 +3,7 @@
 
 import { fail, ok } from './check.ts';
 import type { Check, Failure } from './check.ts';
-import { keyHash, verifyEnvelope } from './dsse.ts';
+import { verifyEnvelope } from './dsse.ts';
 import type { Envelope } from './envelope.ts';
 import { appliesTo, parsePublicKey, spkiFingerprint } from './material.ts';
 import type { PreparedKey } from './material.ts';
@@ -57,7 +57,7 @@ export function verifyWithKey(
   }
   let unsupported: Failure | undefined;
   for (const k of inScope) {
-    const hash = keyHash(k.key);
+    const { hash } = k;
     if (!hash.ok) {
       unsupported ??= fail(hash.code, `Trust policy key "${k.id}": ${hash.message}`);
       continue;

@@ -3,11 +3,10 @@
 //   legacy (`https://model_signing/Digests/v0.1`, reference v0.2.0, spec §5.1 note): one subject per file, no
 //   serialization object; read the way the reference's `dsse_payload_to_manifest_compat` reads it.
 
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { fail, ok } from './check.ts';
 import type { Check } from './check.ts';
-import { isLowerHex } from './encoding.ts';
+import { isLowerHex, sha256Hex } from './encoding.ts';
 import { checkShardRanges, parseShardName, pathProblem } from './oms-resources.ts';
 import type { ShardName } from './oms-resources.ts';
 import { STATEMENT_V1 } from './statement.ts';
@@ -20,11 +19,12 @@ export const OMS_PREDICATE_LEGACY = 'https://model_signing/Digests/v0.1';
 /** Digest sizes in bytes (OMS algorithm-registry.md): blake2b is BLAKE2b-512, blake3 is BLAKE3-256. */
 const HASH_BYTES: Readonly<Record<string, number>> = { sha256: 32, blake2b: 64, blake3: 32 };
 
-/** OMS spec §6.5.1: SHA-256 over the concatenated raw digest bytes, in the order the resources are listed. */
+/**
+ * OMS spec §6.5.1: SHA-256 over the concatenated raw digest bytes, in the order the resources are listed.
+ * One concatenation and a one-shot hash rather than an update per resource: this runs on every verification.
+ */
 export function computeOmsRootDigest(hexDigests: readonly string[]): string {
-  const hash = createHash('sha256');
-  for (const hex of hexDigests) hash.update(Buffer.from(hex, 'hex'));
-  return hash.digest('hex');
+  return sha256Hex(Buffer.concat(hexDigests.map((hex) => Buffer.from(hex, 'hex'))));
 }
 
 // Unknown fields are ignored (spec §5.2.1: verifiers MUST ignore unrecognised resource fields), so the objects

@@ -7,9 +7,12 @@ import type { Check } from './check.ts';
 import { OMS_PREDICATE_LEGACY, OMS_PREDICATE_V1, parseOmsManifest } from './oms.ts';
 import type { OmsManifest, Statement } from './types.ts';
 
+/** SLSA Provenance v1 (https://slsa.dev/provenance/v1). */
+export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
+
 /** Predicate types accepted besides OMS: SLSA provenance, CycloneDX / SPDX BOMs, in-toto test results. */
 export const OTHER_PREDICATE_TYPES: readonly string[] = [
-  'https://slsa.dev/provenance/v1',
+  SLSA_PROVENANCE_V1,
   'https://cyclonedx.org/bom',
   'https://spdx.dev/Document/v3',
   'https://in-toto.io/attestation/test-result/v0.1',

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { fail, ok } from './check.ts';
 import type { Check } from './check.ts';
 import { decodeUtf8 } from './encoding.ts';
+import { DEFAULT_LIMITS, exceedsJsonDepth } from './limits.ts';
 import type { Statement, Subject } from './types.ts';
 import { describeIssues } from './zod-issues.ts';
 
@@ -30,9 +31,19 @@ const StatementSchema = z.object({
 
 const HEX = /^[0-9a-fA-F]+$/;
 
-/** Decodes and shape-checks a statement. Codes: MALFORMED_STATEMENT, UNSUPPORTED_STATEMENT_TYPE, NO_SUBJECT. */
-export function decodeStatement(payload: Uint8Array): Check<Statement> {
+/**
+ * Decodes and shape-checks a statement. Codes: MALFORMED_STATEMENT, UNSUPPORTED_STATEMENT_TYPE, NO_SUBJECT, and
+ * LIMIT_EXCEEDED when the payload nests deeper than `maxJsonDepth` (limits.ts).
+ */
+export function decodeStatement(payload: Uint8Array, maxJsonDepth = DEFAULT_LIMITS.maxJsonDepth): Check<Statement> {
   const text = decodeUtf8(payload);
+  // SECURITY (denial of service): the predicate is later serialized and walked recursively; bound its depth first.
+  if (text !== undefined && exceedsJsonDepth(text, maxJsonDepth)) {
+    return fail(
+      'LIMIT_EXCEEDED',
+      `The DSSE payload nests JSON arrays and objects more than ${maxJsonDepth} levels deep (maxJsonDepth).`,
+    );
+  }
   let json: unknown;
   try {
     json = text === undefined ? undefined : JSON.parse(text);

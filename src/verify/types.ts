@@ -70,6 +70,8 @@ export type RejectionCode =
   | 'MULTIPLE_SUBJECTS'
   | 'UNSUPPORTED_PREDICATE'
   | 'MALFORMED_PREDICATE'
+  /** the document exceeds an input limit (limits.ts: JSON depth, subjects, OMS resources, SLSA dependencies). */
+  | 'LIMIT_EXCEEDED'
   // signature and trust
   | 'SIGNATURE_INVALID'
   | 'UNTRUSTED_KEY'

@@ -2,20 +2,26 @@
 //   1. parse the bundle / envelope shape;  2. payloadType names in-toto JSON;
 //   3. verify the signature by key, certificate or keyless;  4. only then trust the statement and its predicate.
 // The statement is decoded before step 3 solely to learn the subject names that trust-entry scopes apply to; the
-// signature covers those bytes, so after step 3 the names are authentic.
+// signature covers those bytes, so after step 3 the names are authentic. Input limits (limits.ts) are the exception
+// to "signature first": an over-limit document is refused as soon as the limit is seen, whoever signed it.
 
 import { VerifyError } from './error.ts';
 import { parseDocument } from './bundle.ts';
 import { sha256Hex } from './encoding.ts';
 import { isInTotoPayloadType } from './envelope.ts';
 import { checkPredicate } from './predicates.ts';
+import { resolveLimits } from './limits.ts';
+import type { Limits } from './limits.ts';
 import { checkSignature } from './signature.ts';
 import { decodeStatement } from './statement.ts';
+import { checkStatementLimits } from './statement-limits.ts';
 import type { Rejected, RejectionCode, Statement, TrustPolicy, VerificationMethod, VerificationResult } from './types.ts';
 
 export interface VerifyOptions {
   /** the verification time for certificate validity; default: now. */
   readonly now?: Date;
+  /** input limits to apply instead of DEFAULT_LIMITS (limits.ts); unset members keep their default. */
+  readonly limits?: Partial<Limits>;
 }
 
 /**
@@ -32,14 +38,20 @@ export async function verifyDocument(
     typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const documentDigest = sha256Hex(raw);
   try {
-    return await verifyRaw(raw, documentDigest, policy, options.now ?? new Date());
+    return await verifyRaw(raw, documentDigest, policy, options.now ?? new Date(), resolveLimits(options.limits));
   } catch (err) {
     if (err instanceof VerifyError) throw err;
     throw new VerifyError('INTERNAL', `verification of document ${documentDigest} failed unexpectedly`, { cause: err });
   }
 }
 
-async function verifyRaw(raw: Buffer, documentDigest: string, policy: TrustPolicy, now: Date): Promise<VerificationResult> {
+async function verifyRaw(
+  raw: Buffer,
+  documentDigest: string,
+  policy: TrustPolicy,
+  now: Date,
+  limits: Limits,
+): Promise<VerificationResult> {
   const rejected = (
     code: RejectionCode,
     message: string,
@@ -53,7 +65,7 @@ async function verifyRaw(raw: Buffer, documentDigest: string, policy: TrustPolic
     ...(extra.method ? { method: extra.method } : {}),
   });
 
-  const doc = parseDocument(raw);
+  const doc = parseDocument(raw, limits.maxJsonDepth);
   if (!doc.ok) return rejected(doc.code, doc.message);
   const { envelope } = doc.value;
   if (!isInTotoPayloadType(envelope.payloadType)) {
@@ -62,8 +74,14 @@ async function verifyRaw(raw: Buffer, documentDigest: string, policy: TrustPolic
       `The DSSE payloadType "${envelope.payloadType.slice(0, 100)}" is not in-toto JSON.`,
     );
   }
-  const claimed = decodeStatement(envelope.payload);
+  const claimed = decodeStatement(envelope.payload, limits.maxJsonDepth);
+  if (!claimed.ok && claimed.code === 'LIMIT_EXCEEDED') return rejected(claimed.code, claimed.message);
   const claimedStatement = claimed.ok ? claimed.value : undefined;
+  if (claimedStatement) {
+    const size = checkStatementLimits(claimedStatement, limits);
+    // The over-limit statement is not attached: recording its thousands of subjects is the cost being refused.
+    if (!size.ok) return rejected(size.code, size.message);
+  }
   const { method, result: signed } = await checkSignature(doc.value, policy, now, {
     ...(claimedStatement ? { subjectNames: claimedStatement.subjects.map((s) => s.name) } : {}),
     ...(claimedStatement ? { predicateType: claimedStatement.predicateType } : {}),

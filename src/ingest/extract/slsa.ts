@@ -3,7 +3,16 @@
 import { z } from 'zod';
 import type { ArtifactFact, EdgeFact, InferredEdgeFact, PackageFact, RunFact } from '../../graph/index.ts';
 import type { Statement } from '../../verify/index.ts';
-import { allDigests, annotation, descriptorSchema, identityDigest, purlOf, purlParts, zodMessage, type Descriptor } from './descriptor.ts';
+import {
+  allDigests,
+  annotation,
+  descriptorSchema,
+  identityDigest,
+  purlOf,
+  purlParts,
+  zodMessage,
+  type Descriptor,
+} from './descriptor.ts';
 import type { Extracted } from './types.ts';
 
 const RUN_KINDS = ['fine-tune', 'distillation', 'quantization', 'conversion', 'preprocessing', 'training'] as const;
@@ -12,7 +21,9 @@ const provenanceSchema = z.object({
   buildDefinition: z.object({
     buildType: z.string().min(1),
     externalParameters: z.unknown(),
-    resolvedDependencies: z.array(descriptorSchema).max(10_000).default([]),
+    // No count limit here: verify refuses over-limit provenance first (LIMIT_EXCEEDED, maxSlsaDependencies and
+    // maxSlsaLinks in src/verify/limits.ts), so the limit is one configurable number with one clear reason code.
+    resolvedDependencies: z.array(descriptorSchema).default([]),
   }),
   runDetails: z.object({
     builder: z.object({ id: z.string().min(1) }),
@@ -43,7 +54,9 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
     const labels = new Set([...(known?.labels ?? []), ...(label ? [label] : [])]);
     artifacts.set(digest, { digest, labels: [...labels], ...((known?.name ?? name) ? { name: known?.name ?? name } : {}) });
   };
-  const edges: EdgeFact[] = [{ type: 'RAN_ON', from: { kind: 'run', id: run.id }, to: { kind: 'builder', id: run.builder }, props: {} }];
+  const edges: EdgeFact[] = [
+    { type: 'RAN_ON', from: { kind: 'run', id: run.id }, to: { kind: 'builder', id: run.builder }, props: {} },
+  ];
   const inferred: InferredEdgeFact[] = [];
   const packages = new Map<string, PackageFact>();
   const attests: string[] = [];

@@ -1,0 +1,223 @@
+// `ingest`: bulk submission of attestation files and folders to a running service, with bounded concurrency,
+// progress on stderr and a summary of what became of every document.
+import { UsageError, parse } from '../args.ts';
+import { checkReachable, readVerdict, submitDocument, type ClientOptions } from '../ingest/client.ts';
+import {
+  countDocuments,
+  discoverFiles,
+  DiscoveryError,
+  readDocuments,
+  type InputFile,
+  type SourceDocument,
+} from '../ingest/discover.ts';
+import { createLimiter, forEachConcurrent } from '../ingest/pool.ts';
+import { startProgress } from '../ingest/progress.ts';
+import { newTally, recordProblem, succeeded, summaryJson, summaryText, type Tally } from '../ingest/summary.ts';
+
+export const help = `usage: mpg ingest [options] <file or folder>...
+
+Submits attestations to a running service (POST /v1/attestations), many at a time.
+
+Inputs
+  A named file is submitted whatever its name. Folders are walked recursively (hidden folders
+  and symlinked folders are skipped) for *.json, *.sigstore.json, *.sig, *.dsse, *.jsonl and
+  *.ndjson. A JSON file is one document, sent byte for byte, so its submission id is the
+  file's SHA-256. A JSON Lines file (.jsonl, .ndjson) holds one document per line; blank lines
+  are skipped. Each document's origin is recorded as file:<path> (file:<path>:<line>).
+
+Options
+  --url URL          service base URL (default $MPG_URL, else http://127.0.0.1:8080)
+  --token TOKEN      sent as "Authorization: Bearer TOKEN" (default $MPG_TOKEN)
+  --concurrency N    submissions in flight at once, and as many status polls (default 8, max 256)
+  --wait             wait for the verdict on every document and report it
+  --timeout SECONDS  with --wait: give up when no verdict has arrived for this long (default 300)
+  --json             print the summary as one JSON object on stdout
+  --quiet            no progress on stderr
+  -h, --help         this text
+
+Progress goes to stderr: a bar on a terminal, otherwise a line every 5 seconds.
+
+Summary (stdout) and exit code
+  without --wait: submitted (new / already known) and refused; exit 1 if any was refused.
+  with --wait:    verified; rejected, by reason code (docs/VERIFICATION.md); failed (the
+                  service gave up on infrastructure faults; resubmit to retry); pending (no
+                  verdict before --timeout); refused. Exit 1 unless every document verified.
+  refused = not taken: an HTTP error from the service, by its code (e.g. PAYLOAD_TOO_LARGE
+  for 413, BAD_REQUEST for an empty document, UNAUTHENTICATED without a valid --token);
+  NETWORK_ERROR when the connection failed even after retries (transient errors and 503 are
+  retried 3 times); READ_ERROR for a file that cannot be read.
+  Exit 2 for a usage error or an input path that does not exist.
+
+Examples
+  mpg ingest --wait attestations/
+  mpg ingest --url http://mpg.internal:8080 --concurrency 32 --json exports/*.jsonl > summary.json`;
+
+const DEFAULT_URL = 'http://127.0.0.1:8080';
+const MAX_CONCURRENCY = 256;
+const FIRST_POLL_MS = 100;
+const MAX_POLL_MS = 1_000;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    url: { type: 'string' },
+    token: { type: 'string' },
+    concurrency: { type: 'string' },
+    wait: { type: 'boolean' },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+    quiet: { type: 'boolean' },
+  });
+  if (positionals.length === 0) throw new UsageError('give at least one file or folder');
+  const baseUrl = serviceUrl(values.url ?? process.env['MPG_URL'] ?? DEFAULT_URL);
+  const concurrency = positiveInt(values.concurrency ?? '8', '--concurrency', MAX_CONCURRENCY);
+  const timeoutMs = positiveInt(values.timeout ?? '300', '--timeout', 7 * 24 * 3600) * 1000;
+  const token = values.token ?? process.env['MPG_TOKEN'];
+  const wait = values.wait === true;
+
+  let files: InputFile[];
+  try {
+    files = await discoverFiles(positionals);
+  } catch (error) {
+    if (error instanceof DiscoveryError) {
+      process.stderr.write(`mpg ingest: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const total = await countDocuments(files);
+  if (total === 0) {
+    process.stderr.write(`mpg ingest: no documents found in ${positionals.join(', ')}\n`);
+    return 1;
+  }
+
+  const client: ClientOptions = { baseUrl, retries: 3, retryDelayMs: 500, ...(token ? { token } : {}) };
+  const unreachable = await checkReachable(client);
+  if (unreachable !== undefined) {
+    process.stderr.write(`mpg ingest: cannot reach the service at ${baseUrl}: ${unreachable}\n`);
+    return 1;
+  }
+
+  const tally = newTally(wait);
+  const heading = `${total} ${total === 1 ? 'document' : 'documents'} in ${files.length} ${files.length === 1 ? 'file' : 'files'} → ${baseUrl}`;
+  const progress = values.quiet ? undefined : startProgress(process.stderr, tally, total, heading);
+  try {
+    await ingestAll(files, { client, concurrency, wait, timeoutMs }, tally);
+  } finally {
+    progress?.stop();
+  }
+  const output = values.json
+    ? JSON.stringify(summaryJson(tally, baseUrl, files.length), null, 2)
+    : summaryText(tally, baseUrl, files.length);
+  process.stdout.write(`${output}\n`);
+  return succeeded(tally) ? 0 : 1;
+}
+
+interface IngestOptions {
+  readonly client: ClientOptions;
+  readonly concurrency: number;
+  readonly wait: boolean;
+  readonly timeoutMs: number;
+}
+
+async function ingestAll(files: readonly InputFile[], options: IngestOptions, tally: Tally): Promise<void> {
+  const polls = createLimiter(options.concurrency);
+  const waits: Promise<void>[] = [];
+  // "No verdict for timeoutMs" is measured from the last sign of progress: a submission taken or a verdict read.
+  const clock = { lastProgress: Date.now() };
+  const documents = readAll(files, (file, error) =>
+    recordProblem(tally, { source: file.display, id: null, outcome: 'refused', code: 'READ_ERROR', message: String(error) }),
+  );
+  await forEachConcurrent(documents, options.concurrency, async (doc) => {
+    tally.read += 1;
+    const result = await submitDocument(options.client, doc.body, `file:${doc.source}`);
+    if (result.kind === 'refused') {
+      const status = result.status === null ? '' : `HTTP ${result.status}: `;
+      recordProblem(tally, {
+        source: doc.source,
+        id: null,
+        outcome: 'refused',
+        code: result.code,
+        message: `${status}${result.message}`,
+      });
+      return;
+    }
+    tally.submitted += 1;
+    if (result.created) tally.created += 1;
+    clock.lastProgress = Date.now();
+    if (options.wait) waits.push(polls(() => awaitVerdict(doc, result.id, options, tally, clock)));
+  });
+  await Promise.all(waits);
+}
+
+/** Documents of every file in order; a file that cannot be read is reported and skipped. */
+async function* readAll(
+  files: readonly InputFile[],
+  onUnreadable: (file: InputFile, error: unknown) => void,
+): AsyncGenerator<SourceDocument> {
+  for (const file of files) {
+    try {
+      yield* readDocuments(file);
+    } catch (error) {
+      onUnreadable(file, error instanceof Error ? error.message : error);
+    }
+  }
+}
+
+async function awaitVerdict(
+  doc: SourceDocument,
+  id: string,
+  options: IngestOptions,
+  tally: Tally,
+  clock: { lastProgress: number },
+): Promise<void> {
+  let delay = FIRST_POLL_MS;
+  for (;;) {
+    const verdict = await readVerdict(options.client, id);
+    if (verdict.kind !== 'pending') clock.lastProgress = Date.now();
+    switch (verdict.kind) {
+      case 'verified':
+        tally.verified += 1;
+        return;
+      case 'rejected':
+        recordProblem(tally, { source: doc.source, id, outcome: 'rejected', code: verdict.code, message: verdict.message });
+        return;
+      case 'failed':
+        recordProblem(tally, { source: doc.source, id, outcome: 'failed', code: 'FAILED', message: verdict.message });
+        return;
+      case 'pending':
+        break;
+    }
+    if (Date.now() - clock.lastProgress > options.timeoutMs) {
+      const seconds = Math.round(options.timeoutMs / 1000);
+      recordProblem(tally, {
+        source: doc.source,
+        id,
+        outcome: 'pending',
+        code: 'PENDING',
+        message: `no verdict after ${seconds} s without progress`,
+      });
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, MAX_POLL_MS);
+  }
+}
+
+function serviceUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--url ${text} is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url ${text} is not an http(s) URL`);
+  return url.href.replace(/\/+$/, '');
+}
+
+function positiveInt(text: string, flag: string, max: number): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new UsageError(`${flag} must be a whole number from 1 to ${max}, not "${text}"`);
+  }
+  return value;
+}
