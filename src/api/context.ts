@@ -5,4 +5,6 @@ import type { IngestQueue } from '../ingest/index.ts';
 export interface ApiContext {
   readonly graph: GraphConnection;
   readonly queue: IngestQueue;
+  /** base URL clients reach this service at, for links to attestations in exported documents. */
+  readonly publicUrl?: string;
 }

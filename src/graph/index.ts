@@ -34,3 +34,19 @@ export { modelsTrainedOn, traceIncident } from './trace.ts';
 export type { Affected, Compromised, TraceHop, TraceOptions, TraceResult } from './trace.ts';
 export type { EvidenceView } from './evidence.ts';
 export { inRange } from './version-range.ts';
+export { readBomSubject } from './read-bom.ts';
+export type {
+  BomAncestor,
+  BomArtifact,
+  BomAttestation,
+  BomCard,
+  BomDataset,
+  BomDerivation,
+  BomEvaluation,
+  BomFile,
+  BomPackage,
+  BomRun,
+  BomRunInput,
+  BomSubject,
+  BomUsed,
+} from './bom-subject.ts';

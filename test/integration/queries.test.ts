@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { validateCycloneDx } from '../../src/bom/index.ts';
 import type { RunningService } from '../../src/main.ts';
 import { newSigner, omsStatement, provenance, signBundle, signEnvelope, type Signer } from '../support/attest.ts';
 import { graphql, policyFileFor, startTestService, waitForSubmission } from '../support/service.ts';
@@ -200,6 +201,29 @@ describe('queries over a signed lineage', () => {
     assert.match(models, /2 model\(s\)/);
     const lineage = JSON.parse(await cli('lineage', sha(quant.root), '--up', '--json'));
     assert.ok(lineage.nodes.some((n: any) => n.key === sha(base.root)));
+  });
+
+  it('exports AI-BOMs in all three formats; CycloneDX ones pass the official schema', async () => {
+    const q = `query ($d: String!, $f: BomFormat!) { aiBom(digest: $d, format: $f) }`;
+    for (const [format, version] of [
+      ['CYCLONEDX_1_6', '1.6'],
+      ['CYCLONEDX_1_7', '1.7'],
+    ] as const) {
+      const { data, errors } = await graphql(service.url, q, { d: sha(quant.root), f: format });
+      assert.equal(errors, undefined, JSON.stringify(errors));
+      const bom = data?.['aiBom'] as any;
+      assert.equal(bom.specVersion, version);
+      assert.deepEqual(await validateCycloneDx(bom, version), []);
+      assert.equal(bom.metadata.component.type, 'machine-learning-model');
+      assert.ok(JSON.stringify(bom.metadata.component.pedigree.ancestors).includes(tuned.root));
+    }
+    const spdx = await graphql(service.url, q, { d: sha(tuned.root), f: 'SPDX_3_0_1' });
+    assert.equal(spdx.errors, undefined, JSON.stringify(spdx.errors));
+    const elements = (spdx.data?.['aiBom'] as any)['@graph'] as any[];
+    assert.ok(elements.some((e) => e.type === 'ai_AIPackage'));
+    assert.ok(elements.some((e) => e.type === 'Relationship' && e.relationshipType === 'trainedOn'));
+    const missing = await graphql(service.url, q, { d: `sha256:${'0'.repeat(64)}`, f: 'SPDX_3_0_1' });
+    assert.equal(missing.errors?.[0]?.extensions?.code, 'NOT_FOUND');
   });
 
   it('refuses malformed arguments with codes', async () => {

@@ -1,8 +1,17 @@
-// Query.aiBom: the AI-BOM of a model in CycloneDX 1.6 / 1.7 or SPDX 3.0.1.
+// Query.aiBom: the AI-BOM of a model in CycloneDX 1.6 / 1.7 (schema-validated) or SPDX 3.0.1.
+import { BomError, exportAiBom, type BomFormat } from '../../bom/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, parseDigest } from '../errors.ts';
 
-export async function aiBom(_: unknown, args: { digest: string; format: string }, _context: ApiContext): Promise<unknown> {
-  parseDigest(args.digest);
-  throw new ApiError('INTERNAL', 'AI-BOM export is not wired yet');
+export async function aiBom(_: unknown, args: { digest: string; format: BomFormat }, context: ApiContext): Promise<unknown> {
+  try {
+    return await exportAiBom(context.graph, parseDigest(args.digest), args.format, {
+      timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      ...(context.publicUrl ? { baseUrl: context.publicUrl } : {}),
+    });
+  } catch (error) {
+    if (error instanceof BomError && error.code === 'NOT_FOUND') throw new ApiError('NOT_FOUND', error.message);
+    if (error instanceof BomError && error.code === 'NOT_A_MODEL') throw new ApiError('BAD_REQUEST', error.message);
+    throw error;
+  }
 }

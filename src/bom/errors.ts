@@ -1,0 +1,15 @@
+// AI-BOM export faults. NOT_FOUND and NOT_A_MODEL are the caller's mistake (an unknown digest, or one that
+// names a dataset or file); INVALID_BOM means we built a document its schema rejects: a bug, never user error.
+export type BomErrorCode = 'NOT_FOUND' | 'NOT_A_MODEL' | 'INVALID_BOM';
+
+export class BomError extends Error {
+  readonly code: BomErrorCode;
+  /** schema validation errors (ajv error objects) for INVALID_BOM. */
+  readonly errors: readonly unknown[];
+  constructor(code: BomErrorCode, message: string, options?: { cause?: unknown; errors?: readonly unknown[] }) {
+    super(message, options);
+    this.name = 'BomError';
+    this.code = code;
+    this.errors = options?.errors ?? [];
+  }
+}
