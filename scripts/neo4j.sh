@@ -18,8 +18,10 @@ PORT="${NEO4J_BOLT_PORT:-7687}"
 HOME_DIR="${NEO4J_HOME_DIR:-$DATA_DIR/neo4j}"
 [[ "$HOME_DIR" == /* ]] || HOME_DIR="$REPO_ROOT/$HOME_DIR"
 READY_FILE="$HOME_DIR/ready"
-LOG_FILE="$DATA_DIR/neo4j.log"
-PID_FILE="$DATA_DIR/neo4j.pid"
+# Beside the home directory (.data/neo4j.log and .data/neo4j.pid by default), so a second instance
+# with its own NEO4J_HOME_DIR (a test's private server) never overwrites the first one's pid or log.
+LOG_FILE="$HOME_DIR.log"
+PID_FILE="$HOME_DIR.pid"
 READY_TIMEOUT="${NEO4J_READY_TIMEOUT:-120}"
 STOP_TIMEOUT=60
 

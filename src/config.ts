@@ -47,6 +47,14 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(4),
   /** Attempts for a job whose failure is an infrastructure fault (Neo4j or Redis unreachable). */
   JOB_ATTEMPTS: positiveInt.default(12),
+  /** First retry delay of a failed job, in ms; each later retry waits twice as long. */
+  JOB_BACKOFF_MS: positiveInt.default(1000),
+  /**
+   * How long a running job stays locked to its worker without a heartbeat, in ms (BullMQ lockDuration; the
+   * worker renews it every half of this). A worker that dies mid-job has its jobs taken up again after about
+   * one to two of these periods, so shorter recovers faster but risks a busy worker losing its lock.
+   */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Path of the trust-policy JSON file (docs/TRUST-POLICY.md); unset = trust nothing, so every signature is rejected. */
   TRUST_POLICY_FILE: z.string().min(1).optional(),
   /** Largest accepted request body, in bytes. */
@@ -59,6 +67,8 @@ export const configSchema = z.object({
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   /** Largest GraphQL query cost accepted (fields × page sizes, see src/api/query-limits.ts). */
   GRAPHQL_MAX_COST: positiveInt.default(50_000),
+  /** Base URL clients reach the service at; exported AI-BOMs then link each attestation as <PUBLIC_URL>/v1/attestations/<digest>. */
+  PUBLIC_URL: z.url().optional(),
   /** Log verbosity. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });

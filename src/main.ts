@@ -30,7 +30,12 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const migrations = await applyMigrations(graph, MIGRATIONS_DIR);
   if (migrations.applied.length > 0) log.info('applied migrations', { applied: migrations.applied });
 
-  const queue = createIngestQueue({ redisUrl: config.REDIS_URL, queueName: config.QUEUE_NAME, attempts: config.JOB_ATTEMPTS });
+  const queue = createIngestQueue({
+    redisUrl: config.REDIS_URL,
+    queueName: config.QUEUE_NAME,
+    attempts: config.JOB_ATTEMPTS,
+    backoffMs: config.JOB_BACKOFF_MS,
+  });
   const metrics = createMetrics(() => queue.depth());
 
   let worker: IngestWorker | null = null;
@@ -40,6 +45,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         redisUrl: config.REDIS_URL,
         queueName: config.QUEUE_NAME,
         concurrency: config.WORKER_CONCURRENCY,
+        lockMs: config.WORKER_LOCK_MS,
         onResult(event) {
           if (event.kind === 'error') {
             metrics.countOutcome('error', null);
@@ -56,7 +62,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   const authorizer = createAuthorizer({ read: config.API_READ_TOKENS, ingest: config.API_INGEST_TOKENS });
   if (!authorizer.enabled && config.ROLE !== 'worker') log.warn('no API tokens configured: every request is allowed');
-  const server = createHttpServer({ graph, queue }, metrics, {
+  const server = createHttpServer({ graph, queue, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) }, metrics, {
     maxBodyBytes: config.MAX_BODY_BYTES,
     serveApi: config.ROLE !== 'worker',
     graphiql: process.env['NODE_ENV'] !== 'production',

@@ -1,5 +1,5 @@
 // Breadth-first search over a fetched subgraph: depth and one shortest path for every reached node.
-import type { GraphEdge, Subgraph } from './traverse.ts';
+import type { GraphEdge, Subgraph, TreeEntry } from './traverse.ts';
 
 export interface Reached {
   readonly id: string;
@@ -9,16 +9,17 @@ export interface Reached {
 }
 
 /**
+ * Depth and the edge to its parent on one shortest path, for every node reached within `maxDepth` (starts at 0).
  * `follow` decides which edges may be walked (e.g. only edges with verified evidence);
  * `next` gives the node an edge leads to in the traversal direction.
  */
-export function breadthFirst(
+export function breadthFirstTree(
   subgraph: Subgraph,
   maxDepth: number,
   follow: (edge: GraphEdge) => boolean,
   next: (edge: GraphEdge) => string,
-): Map<string, Reached> {
-  const parent = new Map<string, { edge: GraphEdge | null; depth: number }>();
+): Map<string, TreeEntry> {
+  const parent = new Map<string, TreeEntry>();
   let frontier: string[] = [];
   for (const start of subgraph.starts) {
     if (parent.has(start)) continue;
@@ -38,6 +39,16 @@ export function breadthFirst(
     }
     frontier = following;
   }
+  return parent;
+}
+
+export function breadthFirst(
+  subgraph: Subgraph,
+  maxDepth: number,
+  follow: (edge: GraphEdge) => boolean,
+  next: (edge: GraphEdge) => string,
+): Map<string, Reached> {
+  const parent = breadthFirstTree(subgraph, maxDepth, follow, next);
   const reached = new Map<string, Reached>();
   for (const [id, entry] of parent) {
     const path: GraphEdge[] = [];

@@ -28,10 +28,15 @@ export function connectGraph(options: ConnectOptions): GraphConnection {
 
 /** Resolves when Neo4j answers a query; throws a GraphError (UNAVAILABLE when it is down). */
 export async function pingGraph(graph: GraphConnection): Promise<void> {
+  // One try in an auto-commit transaction: readiness must answer now. executeQuery would retry a dead
+  // server for maxTransactionRetryTime (15 s), and /readyz would hang that long before saying "down".
+  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.READ });
   try {
-    await graph.driver.executeQuery('RETURN 1', {}, { database: graph.database });
+    await session.run('RETURN 1');
   } catch (error) {
     throw toGraphError(error, 'neo4j ping');
+  } finally {
+    await session.close();
   }
 }
 

@@ -1,13 +1,14 @@
 // Lineage of one artifact: what it was built from (UPSTREAM), what was built from it (DOWNSTREAM), or both,
-// depth-limited, every edge with the attestations that assert it and their signers.
-import neo4j from 'neo4j-driver';
+// depth-limited, every edge with the attestations that assert it and their signers. One query per direction:
+// the root found by its digest, the traversal and the evidence of its edges (traverse.ts).
 import { breadthFirst } from './bfs.ts';
 import type { GraphConnection } from './driver.ts';
-import { toGraphError } from './errors.ts';
-import { fetchEvidence, type EvidenceView } from './evidence.ts';
+import type { EvidenceView } from './evidence.ts';
 import { fetchSubgraph, type Direction, type GraphEdge, type GraphNode, type LineageType } from './traverse.ts';
 
 const LINEAGE_EDGES: readonly LineageType[] = ['DERIVED_FROM', 'TRAINED_ON', 'BUILT_WITH', 'USED', 'EVALUATED_ON', 'PRODUCED_BY'];
+
+const collator = new Intl.Collator();
 
 export interface LineageNode extends GraphNode {
   /** hops from the root; negative upstream is not used: direction says which side. */
@@ -33,33 +34,30 @@ export interface LineageResult {
   readonly edges: readonly LineageEdge[];
 }
 
-export async function findArtifactNodeId(graph: GraphConnection, digest: string): Promise<string | null> {
-  try {
-    const { records } = await graph.driver.executeQuery(
-      'MATCH (n:Artifact {digest: $digest}) RETURN elementId(n) AS id',
-      { digest },
-      { database: graph.database, routing: neo4j.routing.READ },
-    );
-    return (records[0]?.get('id') as string | undefined) ?? null;
-  } catch (error) {
-    throw toGraphError(error, `finding ${digest}`);
-  }
-}
-
 export async function readLineage(
   graph: GraphConnection,
   digest: string,
   direction: Direction | 'BOTH',
   maxDepth: number,
 ): Promise<LineageResult | null> {
-  const rootId = await findArtifactNodeId(graph, digest);
-  if (!rootId) return null;
+  let rootId: string | undefined;
   const directions: Direction[] = direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [direction];
   const nodes = new Map<string, LineageNode>();
   const edges = new Map<string, GraphEdge>();
   const known = new Map<string, GraphNode>();
+  const evidence = new Map<string, EvidenceView>();
   for (const side of directions) {
-    const subgraph = await fetchSubgraph(graph, [rootId], LINEAGE_EDGES, side, maxDepth);
+    const subgraph = await fetchSubgraph(
+      graph,
+      rootId === undefined ? { digests: [digest] } : [rootId],
+      LINEAGE_EDGES,
+      side,
+      maxDepth,
+      { evidence: true },
+    );
+    for (const [digest, view] of subgraph.evidence) evidence.set(digest, view);
+    rootId ??= subgraph.starts[0];
+    if (rootId === undefined) return null;
     const reached = breadthFirst(
       subgraph,
       maxDepth,
@@ -80,15 +78,11 @@ export async function readLineage(
       }
     }
   }
-  const evidence = await fetchEvidence(
-    graph,
-    [...edges.values()].flatMap((e) => e.evidence),
-  );
-  const root = known.get(rootId);
+  const root = rootId === undefined ? undefined : known.get(rootId);
   if (!root) return null;
   return {
     root,
-    nodes: [...nodes.values()].sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key)),
+    nodes: [...nodes.values()].sort((a, b) => a.depth - b.depth || collator.compare(a.key, b.key)),
     edges: [...edges.values()].map((edge) => {
       const views = edge.evidence.map((d) => evidence.get(d)).filter((v): v is EvidenceView => v !== undefined);
       return {

@@ -1,13 +1,13 @@
 // Incident-response trace: given something compromised (an artifact, a package version range, a signing
 // identity or key), every model and dataset that depends on it, each with its shortest evidence path,
-// depth and the signers on that path. One traversal query plus one evidence query, whatever the size.
+// depth and the signers on that path. One traversal query (a shortest-path tree: traverse.ts) plus one
+// evidence query, whatever the size; a hop shared by many paths is built once.
 import neo4j from 'neo4j-driver';
-import { breadthFirst } from './bfs.ts';
 import type { GraphConnection } from './driver.ts';
 import { toGraphError } from './errors.ts';
 import { fetchEvidence, type EvidenceView } from './evidence.ts';
 import type { SignerRef } from './facts.ts';
-import { fetchSubgraph, type GraphEdge, type GraphNode, type LineageType, type NodeKind } from './traverse.ts';
+import { fetchPathTree, type GraphNode, type LineageType, type NodeKind, type Starts } from './traverse.ts';
 import { inRange } from './version-range.ts';
 
 /** A model depends on what it was derived from, trained on, built with, used, or contains. */
@@ -66,8 +66,16 @@ export async function traceIncident(
   compromised: Compromised,
   options: TraceOptions,
 ): Promise<TraceResult> {
+  // An artifact is found by its digest in the traversal query itself: no separate look-up round trip.
+  if (compromised.kind === 'artifact') return traceFrom(graph, { digests: [compromised.digest] }, [], DEPENDENCY_EDGES, options);
   const starts = await resolveStarts(graph, compromised);
-  return traceFrom(graph, starts, DEPENDENCY_EDGES, options);
+  return traceFrom(
+    graph,
+    starts.map((s) => s.id),
+    starts,
+    DEPENDENCY_EDGES,
+    options,
+  );
 }
 
 /** Models that came from a dataset: directly (TRAINED_ON) or, when transitive, through derived datasets and fine-tunes. */
@@ -77,8 +85,7 @@ export async function modelsTrainedOn(
   transitive: boolean,
   maxDepth: number,
 ): Promise<TraceResult> {
-  const starts = await resolveStarts(graph, { kind: 'artifact', digest: datasetDigest });
-  const result = await traceFrom(graph, starts, TRAINING_EDGES, {
+  const result = await traceFrom(graph, { digests: [datasetDigest] }, [], TRAINING_EDGES, {
     maxDepth: transitive ? maxDepth : 1,
     verifiedOnly: false,
     kinds: ['MODEL'],
@@ -89,68 +96,131 @@ export async function modelsTrainedOn(
   return { ...result, affected, ...summarise(affected) };
 }
 
+/** What the path from a node back to the compromised one adds up to, built once per node from its parent's. */
+interface Trail {
+  readonly hops: readonly TraceHop[];
+  /** in order of first appearance from the node back to the compromised one; shared with the parent when equal. */
+  readonly signers: readonly SignerRef[];
+  readonly signerKeys: readonly string[];
+  readonly verified: boolean;
+}
+
+const collator = new Intl.Collator();
+
+/**
+ * `starts` as the traversal takes them; `signed` the signer starts (from resolveStarts) with the attestations that
+ * make each one compromised.
+ */
 async function traceFrom(
   graph: GraphConnection,
-  starts: readonly Start[],
+  starts: Starts,
+  signed: readonly Start[],
   types: readonly LineageType[],
   options: TraceOptions,
 ): Promise<TraceResult> {
-  const startIds = starts.map((s) => s.id);
-  const subgraph = await fetchSubgraph(graph, startIds, types, 'DOWNSTREAM', options.maxDepth);
-  const follow = (edge: GraphEdge): boolean => !options.verifiedOnly || edge.evidence.length > 0;
-  const reached = breadthFirst(subgraph, options.maxDepth, follow, (edge) => edge.from);
-  const kinds = options.kinds ?? ['MODEL', 'DATASET'];
-  const byStart = new Map(starts.map((s) => [s.id, s]));
+  const tree = await fetchPathTree(graph, starts, types, 'DOWNSTREAM', options.maxDepth, { evidencedOnly: options.verifiedOnly });
+  const kinds = new Set<NodeKind>(options.kinds ?? ['MODEL', 'DATASET']);
+  const bySigner = new Map<string, NonNullable<Start['signedBy']>>();
+  for (const s of signed) if (s.signedBy) bySigner.set(s.id, s.signedBy);
   // A compromised artifact is not "affected" by itself; an artifact signed by a compromised signer is.
-  const hits = [...reached.values()].filter((r) => !byStart.has(r.id) || byStart.get(r.id)?.signedBy);
-  const selected = hits.filter((r) => kinds.includes(subgraph.nodes.get(r.id)?.kind ?? 'ARTIFACT'));
+  const selected: string[] = [];
+  for (const [id, entry] of tree.reached) {
+    if (entry.depth === 0 && !bySigner.has(id)) continue;
+    if (kinds.has(tree.nodes.get(id)?.kind ?? 'ARTIFACT')) selected.push(id);
+  }
 
-  const digests = selected.flatMap((r) => [
-    ...r.path.flatMap((e) => e.evidence),
-    ...(byStart.get(r.path[0]?.to ?? r.id)?.signedBy?.attestations ?? []),
-  ]);
-  const evidence = await fetchEvidence(graph, digests);
-  const view = (list: readonly string[]): EvidenceView[] =>
-    list.map((d) => evidence.get(d)).filter((v): v is EvidenceView => !!v);
-
-  const affected: Affected[] = selected.map((r) => {
-    const hops: TraceHop[] = r.path
-      .map((edge) => {
-        const ev = view(edge.evidence);
-        return {
-          type: edge.type,
-          from: subgraph.nodes.get(edge.from) as GraphNode,
-          to: subgraph.nodes.get(edge.to) as GraphNode,
-          how: edge.how,
-          evidence: ev,
-          verified: ev.some((v) => v.status === 'verified'),
-        };
-      })
-      .reverse();
-    const origin = byStart.get(r.path[0]?.to ?? r.id)?.signedBy;
-    if (origin) {
-      const ev = view(origin.attestations);
-      const last = hops[hops.length - 1]?.to ?? (subgraph.nodes.get(r.id) as GraphNode);
-      hops.push({
-        type: 'SIGNED',
-        from: last,
-        to: origin.signer,
-        how: null,
-        evidence: ev,
-        verified: ev.some((v) => v.status === 'verified'),
-      });
+  // Every node on a reported path, by depth (each once), and the evidence of its edge; at the origin, the signer's.
+  const byDepth: string[][] = [];
+  const walked = new Set<string>();
+  const digests = new Set<string>();
+  for (const id of selected) {
+    for (let cursor: string | undefined = id; cursor !== undefined && !walked.has(cursor);) {
+      walked.add(cursor);
+      const entry = tree.reached.get(cursor);
+      (byDepth[entry?.depth ?? 0] ??= []).push(cursor);
+      const edge = entry?.edge;
+      if (!edge) {
+        for (const d of bySigner.get(cursor)?.attestations ?? []) digests.add(d);
+        break;
+      }
+      for (const d of edge.evidence) digests.add(d);
+      cursor = edge.to;
     }
-    const signers = uniqueSigners(hops.flatMap((h) => h.evidence.map((e) => e.signer).filter((s): s is SignerRef => s !== null)));
+  }
+  // From one start the traversal has read them already; the signer attestations of a signer trace are read here.
+  const evidence = new Map(tree.evidence);
+  const missing = [...digests].filter((d) => !evidence.has(d));
+  for (const [digest, view] of missing.length > 0 ? await fetchEvidence(graph, missing) : []) evidence.set(digest, view);
+
+  const signerKeys = new Map<SignerRef, string>();
+  const signerKey = (signer: SignerRef): string => {
+    let key = signerKeys.get(signer);
+    if (key === undefined) signerKeys.set(signer, (key = JSON.stringify(signer)));
+    return key;
+  };
+  const hop = (type: string, from: GraphNode, to: GraphNode, how: string | null, list: readonly string[]): TraceHop => {
+    const ev: EvidenceView[] = [];
+    for (const d of list) {
+      const view = evidence.get(d);
+      if (view) ev.push(view);
+    }
+    return { type, from, to, how, evidence: ev, verified: ev.some((v) => v.status === 'verified') };
+  };
+  const extend = (base: Trail | null, step: TraceHop): Trail => {
+    const keys: string[] = [];
+    const signers: SignerRef[] = [];
+    for (const e of step.evidence) {
+      if (!e.signer) continue;
+      const key = signerKey(e.signer);
+      if (!keys.includes(key)) {
+        keys.push(key);
+        signers.push(e.signer);
+      }
+    }
+    const hops = [step, ...(base?.hops ?? [])];
+    const verified = step.verified && (base?.verified ?? true);
+    if (!base) return { hops, signers, signerKeys: keys, verified };
+    // Usually the same signer all the way back: the parent's list already has this order.
+    if (keys.every((key, i) => base.signerKeys[i] === key))
+      return { hops, signers: base.signers, signerKeys: base.signerKeys, verified };
+    base.signerKeys.forEach((key, i) => {
+      if (!keys.includes(key)) {
+        keys.push(key);
+        signers.push(base.signers[i] as SignerRef);
+      }
+    });
+    return { hops, signers, signerKeys: keys, verified };
+  };
+
+  // Parents before children: a node's trail extends its parent's.
+  const trails = new Map<string, Trail | null>();
+  for (const level of byDepth) {
+    for (const id of level ?? []) {
+      const edge = tree.reached.get(id)?.edge;
+      if (!edge) {
+        const signedBy = bySigner.get(id);
+        const node = tree.nodes.get(id) as GraphNode;
+        trails.set(id, signedBy ? extend(null, hop('SIGNED', node, signedBy.signer, null, signedBy.attestations)) : null);
+        continue;
+      }
+      const from = tree.nodes.get(edge.from) as GraphNode;
+      const to = tree.nodes.get(edge.to) as GraphNode;
+      trails.set(id, extend(trails.get(edge.to) ?? null, hop(edge.type, from, to, edge.how, edge.evidence)));
+    }
+  }
+
+  const affected: Affected[] = selected.map((id) => {
+    const trail = trails.get(id);
     return {
-      node: subgraph.nodes.get(r.id) as GraphNode,
-      depth: hops.length,
-      path: hops,
-      signers,
-      verified: hops.every((h) => h.verified),
+      node: tree.nodes.get(id) as GraphNode,
+      depth: trail?.hops.length ?? 0,
+      path: trail?.hops ?? [],
+      signers: trail?.signers ?? [],
+      verified: trail?.verified ?? true,
     };
   });
-  affected.sort((a, b) => a.depth - b.depth || a.node.key.localeCompare(b.node.key));
-  const compromised = starts.map((s) => s.signedBy?.signer ?? (subgraph.nodes.get(s.id) as GraphNode));
+  affected.sort((a, b) => a.depth - b.depth || collator.compare(a.node.key, b.node.key));
+  const compromised = tree.starts.map((id) => bySigner.get(id)?.signer ?? (tree.nodes.get(id) as GraphNode));
   return { compromised: dedupeNodes(compromised), affected, ...summarise(affected) };
 }
 
@@ -162,12 +232,6 @@ function summarise(affected: readonly Affected[]): { byKind: Map<NodeKind, numbe
     byDepth.set(a.depth, (byDepth.get(a.depth) ?? 0) + 1);
   }
   return { byKind, byDepth };
-}
-
-function uniqueSigners(signers: readonly SignerRef[]): SignerRef[] {
-  const seen = new Map<string, SignerRef>();
-  for (const s of signers) seen.set(JSON.stringify(s), s);
-  return [...seen.values()];
 }
 
 function dedupeNodes(nodes: readonly GraphNode[]): GraphNode[] {

@@ -1,11 +1,27 @@
-// One Cypher traversal that returns the lineage subgraph around some start nodes: every node reachable
-// within `maxDepth` hops along the given relationship types, each with its edges in that direction.
-// Shortest paths and depths are then computed from this subgraph in `bfs.ts` (one database round trip,
-// not one query per node). Neo4j plans `DISTINCT` over a variable-length pattern as a pruning
-// breadth-first expand, so a wide DAG is not enumerated path by path.
-import neo4j from 'neo4j-driver';
+// Traversals of the lineage graph, one Cypher query each (one round trip, every record in one fetch: read-query.ts).
+//
+// - `fetchSubgraph` returns every node reachable within `maxDepth` hops along the given relationship types with all
+//   its edges in that direction, for questions that report the whole subgraph (lineage); depths and paths are then
+//   computed in `bfs.ts`. Neo4j plans `DISTINCT` over the variable-length pattern as a pruning breadth-first expand,
+//   so a wide DAG is not enumerated path by path.
+// - `fetchPathTree` returns every reachable node once with its depth and the edge to its parent on one shortest path
+//   (`ANY SHORTEST`, a single breadth-first search in the server), for questions that report one path per node
+//   (incident traces, models from a dataset): a 10,000-model blast radius is 10,000 rows, not every edge around them.
+//
+// Rows are lists, not maps, and an edge names its other end by id only: at 10,000 rows, decoding map keys and a
+// projection of the far node per edge cost more than the traversal itself.
+import type { Record as Neo4jRecord } from 'neo4j-driver';
+import { breadthFirstTree } from './bfs.ts';
+import {
+  addEvidenceGroups,
+  EVIDENCE_ENTRIES,
+  EVIDENCE_GROUPS,
+  evidenceFromEntries,
+  type EvidenceEntry,
+  type EvidenceView,
+} from './evidence.ts';
 import type { GraphConnection } from './driver.ts';
-import { toGraphError } from './errors.ts';
+import { readAll } from './read-query.ts';
 
 export type NodeKind = 'MODEL' | 'DATASET' | 'FILE' | 'PACKAGE' | 'RUN' | 'BUILDER' | 'ARTIFACT';
 
@@ -52,80 +68,227 @@ export type LineageType = (typeof LINEAGE_TYPES)[number];
 
 export const MAX_DEPTH = 20;
 
-const PROJECTION = (n: string): string => `{
-  id: elementId(${n}),
-  kind: CASE WHEN ${n}:Model THEN 'MODEL' WHEN ${n}:Dataset THEN 'DATASET' WHEN ${n}:File THEN 'FILE'
-             WHEN ${n}:Package THEN 'PACKAGE' WHEN ${n}:PipelineRun THEN 'RUN' WHEN ${n}:Builder THEN 'BUILDER' ELSE 'ARTIFACT' END,
-  key: coalesce(${n}.digest, ${n}.purl, ${n}.id),
-  name: ${n}.name
-}`;
+const KIND = (n: string): string => `CASE WHEN ${n}:Model THEN 'MODEL' WHEN ${n}:Dataset THEN 'DATASET' WHEN ${n}:File THEN 'FILE'
+  WHEN ${n}:Package THEN 'PACKAGE' WHEN ${n}:PipelineRun THEN 'RUN' WHEN ${n}:Builder THEN 'BUILDER' ELSE 'ARTIFACT' END`;
+const KEY = (n: string): string => `coalesce(${n}.digest, ${n}.purl, ${n}.id)`;
 
-export async function fetchSubgraph(
-  graph: GraphConnection,
-  startIds: readonly string[],
-  types: readonly LineageType[],
-  direction: Direction,
-  maxDepth: number,
-): Promise<Subgraph> {
-  if (startIds.length === 0) return { starts: [], nodes: new Map(), adjacency: new Map() };
-  // Relationship types and the depth bound cannot be query parameters in Cypher: both are checked here
-  // against closed sets / integer ranges before they reach the query text.
+/**
+ * The one descriptive property each edge type carries (docs/LINEAGE.md): DERIVED_FROM {how}, USED {role},
+ * EVALUATED_ON {result}, CONTAINS {path}; the others have none.
+ */
+const EDGE_ATTRIBUTE = (r: string): string =>
+  `CASE type(${r}) WHEN 'DERIVED_FROM' THEN ${r}.how WHEN 'USED' THEN ${r}.role WHEN 'EVALUATED_ON' THEN ${r}.result WHEN 'CONTAINS' THEN ${r}.path END`;
+
+/** Where a traversal starts: node ids (elementId), or artifact digests resolved in the same query. */
+export type Starts = readonly string[] | { readonly digests: readonly string[] };
+
+function startClause(starts: Starts): { match: string; params: Record<string, unknown>; empty: boolean } {
+  if (Array.isArray(starts))
+    return { match: 'MATCH (s) WHERE elementId(s) IN $starts', params: { starts: [...starts] }, empty: starts.length === 0 };
+  const { digests } = starts as { readonly digests: readonly string[] };
+  return {
+    match: 'MATCH (s:Artifact) WHERE s.digest IN $digests',
+    params: { digests: [...digests] },
+    empty: digests.length === 0,
+  };
+}
+
+/** Relationship types and the depth bound cannot be query parameters: both are checked here against closed sets. */
+function checked(types: readonly LineageType[], maxDepth: number): { relTypes: string; depth: number } {
   const relTypes = types.filter((t) => (LINEAGE_TYPES as readonly string[]).includes(t)).join('|');
   const depth = Math.trunc(maxDepth);
   if (relTypes.length === 0 || !(depth >= 1 && depth <= MAX_DEPTH)) throw new RangeError('invalid traversal');
-  const [left, right] = direction === 'UPSTREAM' ? ['-', '->'] : ['<-', '-'];
-  const query = `
-    MATCH (s) WHERE elementId(s) IN $starts
-    OPTIONAL MATCH (s)${left}[:${relTypes}*1..${depth}]${right}(n)
-    WITH collect(DISTINCT s) + collect(DISTINCT n) AS reached
-    UNWIND reached AS a
-    WITH DISTINCT a
-    OPTIONAL MATCH (a)${left}[r:${relTypes}]${right}(b)
-    RETURN ${PROJECTION('a')} AS node,
-           collect(CASE WHEN r IS NULL THEN null ELSE {
-             type: type(r), other: ${PROJECTION('b')}, how: r.how, role: r.role, result: r.result, path: r.path,
-             evidence: coalesce(r.evidence, [])
-           } END) AS edges`;
-  try {
-    const { records } = await graph.driver.executeQuery(
-      query,
-      { starts: [...startIds] },
-      { database: graph.database, routing: neo4j.routing.READ },
-    );
-    const nodes = new Map<string, GraphNode>();
-    const adjacency = new Map<string, GraphEdge[]>();
-    for (const record of records) {
-      const node = toNode(record.get('node') as Record<string, unknown>);
-      nodes.set(node.id, node);
-      const edges: GraphEdge[] = [];
-      for (const raw of record.get('edges') as Record<string, unknown>[]) {
-        const other = toNode(raw['other'] as Record<string, unknown>);
-        if (!nodes.has(other.id)) nodes.set(other.id, other);
-        const [from, to] = direction === 'UPSTREAM' ? [node.id, other.id] : [other.id, node.id];
-        edges.push({
-          type: String(raw['type']),
-          from,
-          to,
-          how: (raw['how'] as string | null) ?? null,
-          role: (raw['role'] as string | null) ?? null,
-          result: (raw['result'] as string | null) ?? null,
-          path: (raw['path'] as string | null) ?? null,
-          evidence: raw['evidence'] as string[],
-        });
-      }
-      adjacency.set(node.id, edges);
-    }
-    return { starts: [...startIds], nodes, adjacency };
-  } catch (error) {
-    throw toGraphError(error, 'traversing lineage');
-  }
+  return { relTypes, depth };
 }
 
-function toNode(raw: Record<string, unknown>): GraphNode {
+function toEdge(type: string, from: string, to: string, attribute: string | null, evidence: readonly string[] | null): GraphEdge {
   return {
-    id: String(raw['id']),
-    kind: raw['kind'] as NodeKind,
-    key: String(raw['key']),
-    name: (raw['name'] as string | null) ?? null,
+    type,
+    from,
+    to,
+    how: type === 'DERIVED_FROM' ? attribute : null,
+    role: type === 'USED' ? attribute : null,
+    result: type === 'EVALUATED_ON' ? attribute : null,
+    path: type === 'CONTAINS' ? attribute : null,
+    evidence: evidence ?? [],
   };
+}
+
+function toNode(record: Neo4jRecord): GraphNode {
+  return {
+    id: record.get('id') as string,
+    kind: record.get('kind') as NodeKind,
+    key: String(record.get('key')),
+    name: (record.get('name') as string | null) ?? null,
+  };
+}
+
+/** A subgraph, with the views of the attestations behind its edges when asked for. */
+export interface SubgraphWithEvidence extends Subgraph {
+  readonly evidence: ReadonlyMap<string, EvidenceView>;
+}
+
+type NodeRow = [
+  id: string,
+  kind: NodeKind,
+  key: unknown,
+  name: string | null,
+  start: boolean,
+  edges: [string, string, string | null, string[] | null][],
+];
+
+export function fetchSubgraph(
+  graph: GraphConnection,
+  starts: Starts,
+  types: readonly LineageType[],
+  direction: Direction,
+  maxDepth: number,
+): Promise<Subgraph>;
+/** With `{ evidence: true }`: also the evidence of every edge, in the same query (one round trip). */
+export function fetchSubgraph(
+  graph: GraphConnection,
+  starts: Starts,
+  types: readonly LineageType[],
+  direction: Direction,
+  maxDepth: number,
+  options: { readonly evidence: true },
+): Promise<SubgraphWithEvidence>;
+export async function fetchSubgraph(
+  graph: GraphConnection,
+  starts: Starts,
+  types: readonly LineageType[],
+  direction: Direction,
+  maxDepth: number,
+  options: { readonly evidence?: boolean } = {},
+): Promise<Subgraph | SubgraphWithEvidence> {
+  const { relTypes, depth } = checked(types, maxDepth);
+  const start = startClause(starts);
+  if (start.empty) return { starts: [], nodes: new Map(), adjacency: new Map(), evidence: new Map() };
+  const [left, right] = direction === 'UPSTREAM' ? ['-', '->'] : ['<-', '-'];
+  // One row per node, or (with evidence) one record: the node rows and the evidence groups of their edges.
+  const query = `
+    ${start.match}
+    OPTIONAL MATCH (s)${left}[:${relTypes}*1..${depth}]${right}(n)
+    WITH collect(DISTINCT s) AS starts, collect(DISTINCT n) AS others
+    UNWIND starts + others AS a
+    WITH DISTINCT a, starts
+    WITH [elementId(a), ${KIND('a')}, ${KEY('a')}, a.name, a IN starts,
+          [(a)${left}[r:${relTypes}]${right}(b) | [type(r), elementId(b), ${EDGE_ATTRIBUTE('r')}, r.evidence]]] AS row
+    ${
+      options.evidence
+        ? `WITH collect(row) AS rows
+    CALL (rows) {
+      UNWIND rows AS row UNWIND row[5] AS edge UNWIND coalesce(edge[3], []) AS d
+      WITH DISTINCT d
+      ${EVIDENCE_GROUPS}
+      RETURN collect(group) AS evidence
+    }
+    RETURN rows, evidence`
+        : 'RETURN row'
+    }`;
+  const records = await readAll(graph, query, start.params, 'traversing lineage');
+  const rows: NodeRow[] = options.evidence
+    ? ((records[0]?.get('rows') as NodeRow[] | undefined) ?? [])
+    : records.map((record) => record.get('row') as NodeRow);
+  const nodes = new Map<string, GraphNode>();
+  for (const [id, kind, key, name] of rows) nodes.set(id, { id, kind, key: String(key), name: name ?? null });
+  // An edge whose other end was not reached leaves a node at the depth limit: a breadth-first search within that
+  // limit never walks it, so it is left out rather than described.
+  const adjacency = new Map<string, GraphEdge[]>();
+  const startIds: string[] = [];
+  for (const [id, , , , start, list] of rows) {
+    if (start) startIds.push(id);
+    const edges: GraphEdge[] = [];
+    for (const [type, other, attribute, evidence] of list) {
+      if (!nodes.has(other)) continue;
+      edges.push(
+        direction === 'UPSTREAM' ? toEdge(type, id, other, attribute, evidence) : toEdge(type, other, id, attribute, evidence),
+      );
+    }
+    adjacency.set(id, edges);
+  }
+  if (!options.evidence) return { starts: startIds, nodes, adjacency };
+  const evidence = addEvidenceGroups(new Map(), (records[0]?.get('evidence') as unknown[][] | undefined) ?? []);
+  return { starts: startIds, nodes, adjacency, evidence };
+}
+
+export interface TreeEntry {
+  readonly depth: number;
+  /** the edge to the node's parent on a shortest path from a start; null for a start. */
+  readonly edge: GraphEdge | null;
+}
+
+export interface PathTree {
+  /** the start ids that exist. */
+  readonly starts: readonly string[];
+  readonly nodes: ReadonlyMap<string, GraphNode>;
+  /** every node within reach, starts included (depth 0). */
+  readonly reached: ReadonlyMap<string, TreeEntry>;
+  /** the attestations behind the tree's edges, when the traversal read them too (from one start). */
+  readonly evidence?: ReadonlyMap<string, EvidenceView>;
+}
+
+export interface PathTreeOptions {
+  /** walk only edges with at least one piece of evidence. */
+  readonly evidencedOnly?: boolean;
+}
+
+/**
+ * Every node within `maxDepth` hops of the starts with the edge to its parent on one shortest path. From one start
+ * this is `ANY SHORTEST` in the server, one row per node, each with the attestations behind its edge (`evidence`).
+ * From several (a package's versions, everything a key
+ * signed) a per-start search would repeat the shared part of the graph once per start, so the subgraph is fetched
+ * once (`fetchSubgraph`) and searched from all starts at once here.
+ */
+export async function fetchPathTree(
+  graph: GraphConnection,
+  starts: Starts,
+  types: readonly LineageType[],
+  direction: Direction,
+  maxDepth: number,
+  options: PathTreeOptions = {},
+): Promise<PathTree> {
+  const { relTypes, depth } = checked(types, maxDepth);
+  const start = startClause(starts);
+  if (start.empty) return { starts: [], nodes: new Map(), reached: new Map() };
+  const several = Array.isArray(starts) ? starts.length > 1 : (starts as { digests: readonly string[] }).digests.length > 1;
+  if (several) {
+    const subgraph = await fetchSubgraph(graph, starts, types, direction, depth);
+    const follow = options.evidencedOnly ? (edge: GraphEdge) => edge.evidence.length > 0 : () => true;
+    const next = direction === 'UPSTREAM' ? (edge: GraphEdge) => edge.to : (edge: GraphEdge) => edge.from;
+    return { starts: subgraph.starts, nodes: subgraph.nodes, reached: breadthFirstTree(subgraph, depth, follow, next) };
+  }
+  const [left, right] = direction === 'UPSTREAM' ? ['-', '->'] : ['<-', '-'];
+  const where = options.evidencedOnly ? ' WHERE size(coalesce(r.evidence, [])) > 0' : '';
+  const query = `
+    ${start.match}
+    MATCH p = ANY SHORTEST (s)${left}[r:${relTypes}${where}]${right}{0,${depth}}(n)
+    WITH n, length(p) AS depth, last(relationships(p)) AS e, nodes(p)[-2] AS parent
+    RETURN elementId(n) AS id, ${KIND('n')} AS kind, ${KEY('n')} AS key, n.name AS name, depth, type(e) AS type, elementId(parent) AS parent, ${EDGE_ATTRIBUTE('e')} AS attribute,
+           e.evidence AS evidence, ${EVIDENCE_ENTRIES('e')} AS entries`;
+  const records = await readAll(graph, query, start.params, 'traversing lineage');
+  const nodes = new Map<string, GraphNode>();
+  const reached = new Map<string, TreeEntry>();
+  const startIds: string[] = [];
+  const entries: EvidenceEntry[] = [];
+  for (const record of records) {
+    const node = toNode(record);
+    nodes.set(node.id, node);
+    const parent = record.get('parent') as string | null;
+    if (parent === null) {
+      startIds.push(node.id);
+      reached.set(node.id, { depth: 0, edge: null });
+      continue;
+    }
+    const type = record.get('type') as string;
+    const attribute = record.get('attribute') as string | null;
+    const evidence = record.get('evidence') as string[] | null;
+    for (const entry of record.get('entries') as EvidenceEntry[]) entries.push(entry);
+    const edge =
+      direction === 'UPSTREAM'
+        ? toEdge(type, parent, node.id, attribute, evidence)
+        : toEdge(type, node.id, parent, attribute, evidence);
+    reached.set(node.id, { depth: Number(record.get('depth')), edge });
+  }
+  return { starts: startIds, nodes, reached, evidence: await evidenceFromEntries(graph, entries) };
 }

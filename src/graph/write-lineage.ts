@@ -1,8 +1,8 @@
-// Lineage writes inside the attestation's transaction: packages, runs, builders, descriptive
-// properties and typed edges, each edge carrying the attestation digest as evidence.
+// Lineage sections of the attestation's statement: packages, runs, builders, descriptive properties
+// and typed edges, each edge carrying the attestation digest as evidence.
 // Labels, keys and relationship types come from the closed maps below, never from input.
-import type { ManagedTransaction } from 'neo4j-driver';
 import type { AttestationFacts, EdgeFact, EdgeType, NodeRef } from './facts.ts';
+import { evidenceAssignment, linkWithEvidence, uniqueBy, type Section } from './write-statement.ts';
 
 const NODE: Record<NodeRef['kind'], { label: string; key: string }> = {
   artifact: { label: 'Artifact', key: 'digest' },
@@ -10,9 +10,6 @@ const NODE: Record<NodeRef['kind'], { label: string; key: string }> = {
   run: { label: 'PipelineRun', key: 'id' },
   builder: { label: 'Builder', key: 'id' },
 };
-
-export const ADD_EVIDENCE = (r: string): string =>
-  `${r}.evidence = CASE WHEN $attestation IN coalesce(${r}.evidence, []) THEN ${r}.evidence ELSE coalesce(${r}.evidence, []) + $attestation END`;
 
 function nodeKey(ref: NodeRef): string {
   switch (ref.kind) {
@@ -26,69 +23,158 @@ function nodeKey(ref: NodeRef): string {
   }
 }
 
-export async function writeLineage(tx: ManagedTransaction, attestation: string, facts: AttestationFacts): Promise<void> {
+export function lineageSections(facts: AttestationFacts): Section[] {
+  const sections: Section[] = [];
   const packages = facts.packages ?? [];
   if (packages.length > 0) {
-    await tx.run(
-      `UNWIND $rows AS row
-       MERGE (p:Package {purl: row.purl})
-       SET p.name = coalesce(row.name, p.name), p.version = coalesce(row.version, p.version),
-           p.digests = reduce(acc = coalesce(p.digests, []), d IN row.digests | CASE WHEN d IN acc THEN acc ELSE acc + d END)`,
-      { rows: [...packages].sort((a, b) => a.purl.localeCompare(b.purl)).map((p) => ({ ...p, digests: [...p.digests] })) },
-    );
+    // A package (say torch) is shared by many models: it is write-locked only when this attestation
+    // tells something new about it, and then re-read under the lock so no digest is lost (addEvidence).
+    sections.push({
+      cypher: `CALL () {
+  UNWIND $packages AS row
+  MERGE (p:Package {purl: row.purl})
+  WITH p, row
+  WHERE p.digests IS NULL
+     OR coalesce(row.name, p.name, '') <> coalesce(p.name, '')
+     OR coalesce(row.version, p.version, '') <> coalesce(p.version, '')
+     OR any(d IN row.digests WHERE NOT d IN p.digests)
+  SET p._lock = true
+  WITH p, row
+  SET p.name = coalesce(row.name, p.name), p.version = coalesce(row.version, p.version),
+      p.digests = reduce(acc = coalesce(p.digests, []), d IN row.digests | CASE WHEN d IN acc THEN acc ELSE acc + d END)
+  REMOVE p._lock
+}`,
+      params: {
+        packages: [...packages].sort((a, b) => a.purl.localeCompare(b.purl)).map((p) => ({ ...p, digests: [...p.digests] })),
+      },
+    });
   }
   const runs = facts.runs ?? [];
   if (runs.length > 0) {
-    await tx.run(
-      `UNWIND $rows AS row
-       MERGE (b:Builder {id: row.builder})
-       MERGE (r:PipelineRun {id: row.id})
-       SET r.runKind = row.runKind, r.buildType = row.buildType, r.startedOn = row.startedOn,
-           r.finishedOn = row.finishedOn, r.externalParameters = row.externalParameters`,
-      { rows: runs },
-    );
+    sections.push({
+      cypher: `CALL () {
+  UNWIND $runs AS row
+  MERGE (b:Builder {id: row.builder})
+  MERGE (r:PipelineRun {id: row.id})
+  SET r.runKind = row.runKind, r.buildType = row.buildType, r.startedOn = row.startedOn,
+      r.finishedOn = row.finishedOn, r.externalParameters = row.externalParameters
+}`,
+      params: { runs },
+    });
   }
   const properties = facts.properties ?? [];
   if (properties.length > 0) {
-    await tx.run(
-      `UNWIND $rows AS row
-       MATCH (n:Artifact {digest: row.digest})
-       SET n += row.properties`,
-      { rows: properties },
-    );
+    sections.push({
+      cypher: `CALL () {
+  UNWIND $properties AS row
+  MATCH (n:Artifact {digest: row.digest})
+  SET n += row.properties
+}`,
+      params: { properties },
+    });
   }
+  let group = 0;
   for (const [shape, edges] of groupEdges(facts.edges ?? [])) {
     const [type, fromKind, toKind] = shape.split('|') as [EdgeType, NodeRef['kind'], NodeRef['kind']];
     const from = NODE[fromKind];
     const to = NODE[toKind];
-    await tx.run(
-      `UNWIND $rows AS row
-       MATCH (a:${from.label} {${from.key}: row.from})
-       MATCH (b:${to.label} {${to.key}: row.to})
-       MERGE (a)-[r:${type}]->(b)
-       SET r += row.props, ${ADD_EVIDENCE('r')}`,
-      {
-        attestation,
-        rows: edges.map((edge) => ({ from: nodeKey(edge.from), to: nodeKey(edge.to), props: edge.props })),
+    const name = `edges${group++}`;
+    sections.push({
+      cypher: `CALL () {
+  UNWIND $${name} AS row
+  MATCH (a:${from.label} {${from.key}: row.from})
+  MATCH (b:${to.label} {${to.key}: row.to})
+  ${linkWithEvidence('a', type, 'b', (r) => [`${r} += row.props`])}
+}`,
+      params: {
+        [name]: uniqueBy(
+          edges.map((edge) => ({ from: nodeKey(edge.from), to: nodeKey(edge.to), props: edge.props })),
+          (row) => `${row.from} ${row.to}`,
+        ),
       },
-    );
+    });
   }
   const inferred = facts.inferred ?? [];
   if (inferred.length > 0) {
-    // Role from what the graph already knows of the dependency (docs/LINEAGE.md, "Roles").
-    await tx.run(
-      `UNWIND $rows AS row
-       MATCH (s:Artifact {digest: row.from})
-       MATCH (d:Artifact {digest: row.to})
-       FOREACH (_ IN CASE WHEN d:Model THEN [1] ELSE [] END |
-         MERGE (s)-[r:DERIVED_FROM]->(d) SET r.how = row.how, ${ADD_EVIDENCE('r')})
-       FOREACH (_ IN CASE WHEN d:Dataset AND NOT d:Model THEN [1] ELSE [] END |
-         MERGE (s)-[r:TRAINED_ON]->(d) SET ${ADD_EVIDENCE('r')})
-       FOREACH (_ IN CASE WHEN NOT d:Model AND NOT d:Dataset THEN [1] ELSE [] END |
-         MERGE (s)-[r:USED]->(d) SET r.role = 'input', ${ADD_EVIDENCE('r')})`,
-      { attestation, rows: inferred },
-    );
+    // Role from what the graph already knows of the dependency (docs/LINEAGE.md, "Roles"). The labels of d
+    // are read under d's write lock: a claim that labels d concurrently either committed first (seen here)
+    // or waits for this transaction and then re-types the edge (reinferSection). Each inferred edge keeps
+    // the attestations that inferred it (`inferredBy`) and the run kind (`inferredHow`) for that.
+    sections.push({
+      cypher: `CALL () {
+  UNWIND $inferred AS row
+  MATCH (s:Artifact {digest: row.from})
+  MATCH (d:Artifact {digest: row.to})
+  SET d._lock = true
+  WITH s, d, row
+  REMOVE d._lock
+  WITH s, d, row, ${INFERRED_TYPE} AS kind
+  FOREACH (_ IN CASE WHEN kind = 'DERIVED_FROM' THEN [1] ELSE [] END |
+    MERGE (s)-[r:DERIVED_FROM]->(d) SET r._lock = true SET r.how = row.how, ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
+  FOREACH (_ IN CASE WHEN kind = 'TRAINED_ON' THEN [1] ELSE [] END |
+    MERGE (s)-[r:TRAINED_ON]->(d) SET r._lock = true SET ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
+  FOREACH (_ IN CASE WHEN kind = 'USED' THEN [1] ELSE [] END |
+    MERGE (s)-[r:USED]->(d) SET r._lock = true SET r.role = 'input', ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
+}`,
+      params: { inferred },
+    });
   }
+  return sections;
+}
+
+/** The edge type an unannotated dependency d of subject s gets from their labels (docs/LINEAGE.md, "Roles", "Edges"). */
+const INFERRED_TYPE = `CASE WHEN d:Model THEN 'DERIVED_FROM' WHEN d:Dataset AND s:Dataset THEN 'DERIVED_FROM'
+    WHEN d:Dataset THEN 'TRAINED_ON' ELSE 'USED' END`;
+
+const INFERRED = (r: string): string =>
+  `${r}.inferredBy = CASE WHEN $digest IN coalesce(${r}.inferredBy, []) THEN ${r}.inferredBy ELSE coalesce(${r}.inferredBy, []) + $digest END, ${r}.inferredHow = row.how`;
+
+/**
+ * Re-types inferred edges into artifacts this attestation labels (`$reinfer`), so arrival order does not
+ * matter: a provenance naming a digest without a role before anything says what the digest is links it as
+ * USED {role: input}; once the digest is labelled Model (or Dataset), the evidence of the attestations
+ * that inferred the edge moves to DERIVED_FROM {how} (or TRAINED_ON) — and from DERIVED_FROM to
+ * TRAINED_ON when an OMS root first taken for a Model turns out to be a Dataset. Must follow the label
+ * updates, which hold each relabelled node's write lock (see the inferred section above).
+ */
+export function reinferSection(digests: readonly string[]): Section {
+  return {
+    cypher: `CALL () {
+  UNWIND $reinfer AS dg
+  MATCH (d:Artifact {digest: dg})
+  // Only edge types that can be wrong for d's labels are scanned: a popular base model has many
+  // incoming DERIVED_FROM edges, a popular dataset many TRAINED_ON.
+  CALL (d) {
+    MATCH (s:Artifact)-[u:USED|TRAINED_ON]->(d) WHERE d:Model RETURN s, u
+    UNION
+    MATCH (s:Artifact)-[u:USED|DERIVED_FROM]->(d) WHERE d:Dataset AND NOT d:Model RETURN s, u
+  }
+  WITH s, u, d WHERE u.inferredBy IS NOT NULL
+  WITH s, u, d, ${INFERRED_TYPE} AS kind
+  WHERE kind <> 'USED' AND type(u) <> kind
+  SET u._lock = true
+  WITH s, u, d, kind
+  REMOVE u._lock
+  WITH s, u, d, kind, [e IN u.inferredBy WHERE e IN coalesce(u.evidence, [])] AS moved
+  WHERE size(moved) > 0
+  FOREACH (_ IN CASE WHEN kind = 'DERIVED_FROM' THEN [1] ELSE [] END |
+    MERGE (s)-[r:DERIVED_FROM]->(d) SET r._lock = true
+    SET r.how = coalesce(r.how, u.inferredHow), r.inferredHow = u.inferredHow,
+        r.inferredBy = coalesce(r.inferredBy, []) + [e IN moved WHERE NOT e IN coalesce(r.inferredBy, [])],
+        r.evidence = coalesce(r.evidence, []) + [e IN moved WHERE NOT e IN coalesce(r.evidence, [])]
+    REMOVE r._lock)
+  FOREACH (_ IN CASE WHEN kind = 'TRAINED_ON' THEN [1] ELSE [] END |
+    MERGE (s)-[r:TRAINED_ON]->(d) SET r._lock = true
+    SET r.inferredHow = u.inferredHow,
+        r.inferredBy = coalesce(r.inferredBy, []) + [e IN moved WHERE NOT e IN coalesce(r.inferredBy, [])],
+        r.evidence = coalesce(r.evidence, []) + [e IN moved WHERE NOT e IN coalesce(r.evidence, [])]
+    REMOVE r._lock)
+  SET u.evidence = [e IN u.evidence WHERE NOT e IN moved], u.inferredBy = [e IN u.inferredBy WHERE NOT e IN moved]
+  WITH u WHERE size(u.evidence) = 0
+  DELETE u
+}`,
+    params: { reinfer: [...digests] },
+  };
 }
 
 function groupEdges(edges: readonly EdgeFact[]): Map<string, EdgeFact[]> {

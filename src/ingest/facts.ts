@@ -39,7 +39,13 @@ export function factsFromResult(result: VerificationResult, document: string, me
   if (!extracted.ok) {
     // The signature is good but the predicate cannot be read: nothing it says can be linked.
     return {
-      attestation: { ...attestation, status: 'rejected', reasonCode: 'MALFORMED_PREDICATE', reason: extracted.message, signer: null },
+      attestation: {
+        ...attestation,
+        status: 'rejected',
+        reasonCode: 'MALFORMED_PREDICATE',
+        reason: extracted.message,
+        signer: null,
+      },
       artifacts: [],
       contains: [],
       attests: [],

@@ -21,6 +21,8 @@ export interface QueueOptions {
   readonly redisUrl: string;
   readonly queueName: string;
   readonly attempts: number;
+  /** first retry delay in ms, doubled for each later retry (default 1000). */
+  readonly backoffMs?: number;
 }
 
 export interface Submitted {
@@ -70,7 +72,7 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
     connection,
     defaultJobOptions: {
       attempts: options.attempts,
-      backoff: { type: 'exponential', delay: 1000 },
+      backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
       // Finished jobs stay inspectable for a while; the graph is the durable record.
       removeOnComplete: { age: 24 * 3600, count: 100_000 },
       removeOnFail: { age: 7 * 24 * 3600 },

@@ -10,6 +10,12 @@ export interface WorkerOptions {
   readonly redisUrl: string;
   readonly queueName: string;
   readonly concurrency: number;
+  /**
+   * BullMQ lockDuration in ms (default 30 000): a running job's lock, renewed every half of it. Stalled jobs
+   * (their worker died) are looked for at the same interval, so a killed worker's jobs run again within
+   * about two of these periods.
+   */
+  readonly lockMs?: number;
   /** called after each job with its outcome, for metrics and logs. */
   readonly onResult?: (event: WorkerEvent) => void;
 }
@@ -53,6 +59,8 @@ export function startIngestWorker(options: WorkerOptions, deps: PipelineDeps): I
       concurrency: options.concurrency,
       // A worker killed mid-job leaves it "stalled"; allow several such restarts before giving up on the job.
       maxStalledCount: 10,
+      lockDuration: options.lockMs ?? 30_000,
+      stalledInterval: options.lockMs ?? 30_000,
     },
   );
   worker.on('failed', (job, error) => {

@@ -65,7 +65,11 @@ export function signEnvelope(doc: unknown, signer: Signer): string {
 
 /** An OMS v1.0 statement for files given as path → content; the subject is the root digest. */
 export function omsStatement(name: string, files: Record<string, string>): { doc: Record<string, unknown>; root: string } {
-  const resources = Object.entries(files).map(([path, content]) => ({ name: path, algorithm: 'sha256', digest: sha256(content) }));
+  const resources = Object.entries(files).map(([path, content]) => ({
+    name: path,
+    algorithm: 'sha256',
+    digest: sha256(content),
+  }));
   const root = sha256(Buffer.concat(resources.map((r) => Buffer.from(r.digest, 'hex'))));
   const predicate = {
     serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: false, ignore_paths: [] },

@@ -21,10 +21,18 @@ const componentSchema = z.object({
   version: z.string().optional(),
   purl: z.string().optional(),
   hashes: z.array(z.object({ alg: z.string(), content: z.string() })).optional(),
-  licenses: z.array(z.object({ license: z.object({ id: z.string().optional(), name: z.string().optional() }).optional() })).optional(),
+  licenses: z
+    .array(z.object({ license: z.object({ id: z.string().optional(), name: z.string().optional() }).optional() }))
+    .optional(),
   modelCard: z.unknown().optional(),
   data: z
-    .array(z.object({ type: z.string().optional(), contents: z.object({ url: z.string().optional() }).optional(), sensitiveData: z.array(z.string()).optional() }))
+    .array(
+      z.object({
+        type: z.string().optional(),
+        contents: z.object({ url: z.string().optional() }).optional(),
+        sensitiveData: z.array(z.string()).optional(),
+      }),
+    )
     .optional(),
   externalReferences: z.array(z.object({ type: z.string(), url: z.string() })).optional(),
 });
@@ -51,7 +59,11 @@ export function extractCycloneDx(statement: Statement): Extracted {
     attests.push(digest);
     const own = components.find((c) => componentDigest(c) === digest) ?? parsed.data.metadata?.component;
     const isDataset = own?.type === 'data';
-    artifacts.push({ digest, labels: own ? [isDataset ? 'Dataset' : 'Model'] : [], ...(subject.name ? { name: subject.name } : {}) });
+    artifacts.push({
+      digest,
+      labels: own ? [isDataset ? 'Dataset' : 'Model'] : [],
+      ...(subject.name ? { name: subject.name } : {}),
+    });
     if (own) properties.push({ digest, properties: cardProperties(own) });
     for (const component of components) {
       if (component === own) continue;
@@ -64,7 +76,12 @@ export function extractCycloneDx(statement: Statement): Extracted {
       if (component.type === 'data' && other && !isDataset) {
         artifacts.push({ digest: other, labels: ['Dataset'], ...(component.name ? { name: component.name } : {}) });
         properties.push({ digest: other, properties: cardProperties(component) });
-        edges.push({ type: 'TRAINED_ON', from: { kind: 'artifact', digest }, to: { kind: 'artifact', digest: other }, props: {} });
+        edges.push({
+          type: 'TRAINED_ON',
+          from: { kind: 'artifact', digest },
+          to: { kind: 'artifact', digest: other },
+          props: {},
+        });
       }
     }
   }

@@ -15,7 +15,9 @@ const elementSchema = z.object({
   software_packageUrl: z.string().optional(),
   software_downloadLocation: z.string().optional(),
   dataset_datasetType: z.array(z.string()).optional(),
-  verifiedUsing: z.array(z.object({ type: z.string(), algorithm: z.string().optional(), hashValue: z.string().optional() })).optional(),
+  verifiedUsing: z
+    .array(z.object({ type: z.string(), algorithm: z.string().optional(), hashValue: z.string().optional() }))
+    .optional(),
   relationshipType: z.string().optional(),
   from: z.string().optional(),
   to: z.array(z.string()).optional(),
@@ -40,7 +42,11 @@ export function extractSpdx(statement: Statement): Extracted {
     attests.push(digest);
     const own = elements.find((e) => isPackage(e) && elementDigest(e) === digest) ?? singleAiPackage(elements);
     const isDataset = own?.type === 'dataset_DatasetPackage';
-    artifacts.push({ digest, labels: own ? [isDataset ? 'Dataset' : 'Model'] : [], ...(subject.name ? { name: subject.name } : {}) });
+    artifacts.push({
+      digest,
+      labels: own ? [isDataset ? 'Dataset' : 'Model'] : [],
+      ...(subject.name ? { name: subject.name } : {}),
+    });
     if (own) properties.push({ digest, properties: elementProperties(own) });
     for (const relation of elements.filter((e) => e.type === 'Relationship' && e.relationshipType === 'trainedOn')) {
       if (!own || relation.from !== own.spdxId) continue;
@@ -50,7 +56,12 @@ export function extractSpdx(statement: Statement): Extracted {
         if (!dataset || !datasetDigest) continue;
         artifacts.push({ digest: datasetDigest, labels: ['Dataset'], ...(dataset.name ? { name: dataset.name } : {}) });
         properties.push({ digest: datasetDigest, properties: elementProperties(dataset) });
-        edges.push({ type: 'TRAINED_ON', from: { kind: 'artifact', digest }, to: { kind: 'artifact', digest: datasetDigest }, props: {} });
+        edges.push({
+          type: 'TRAINED_ON',
+          from: { kind: 'artifact', digest },
+          to: { kind: 'artifact', digest: datasetDigest },
+          props: {},
+        });
       }
     }
     for (const element of elements.filter((e) => e.type === 'software_Package')) {
@@ -75,7 +86,8 @@ function singleAiPackage(elements: readonly Element[]): Element | undefined {
 function elementDigest(element: Element): string | null {
   const set: Record<string, string> = {};
   for (const hash of element.verifiedUsing ?? []) {
-    if (hash.type === 'Hash' && hash.algorithm && hash.hashValue) set[hash.algorithm.replace('blake2b512', 'blake2b')] = hash.hashValue;
+    if (hash.type === 'Hash' && hash.algorithm && hash.hashValue)
+      set[hash.algorithm.replace('blake2b512', 'blake2b')] = hash.hashValue;
   }
   return identityDigest(set);
 }

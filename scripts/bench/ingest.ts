@@ -1,0 +1,354 @@
+// `npm run bench -- ingest`: end-to-end ingest throughput — attestations per second from the first submission
+// until the last one is committed in Neo4j — against the real Neo4j and Redis (NEO4J_URI, REDIS_URL; the local
+// servers by default), with the service as production runs it: the HTTP API in this process and the worker either
+// in it too (--workers 0) or in separate `node src/main.ts` processes with ROLE=worker. The documents (signed OMS
+// bundles and SLSA provenance envelopes, half each, linked into lineage) are made before the clock starts: signing
+// is not ingest. A job completes only after its transaction committed, so "all jobs completed" is "all committed";
+// the graph is then checked to hold every attestation, VERIFIED. Target: 1,000 attestations/s.
+//
+// Each run uses a queue and documents of its own (fresh digests; the graph data stays, the queue is obliterated).
+
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../../src/config.ts';
+import { connectGraph } from '../../src/graph/index.ts';
+import { createIngestQueue } from '../../src/ingest/index.ts';
+import { createLogger } from '../../src/log.ts';
+import { startService, type RunningService } from '../../src/main.ts';
+import { policyFor } from '../../test/support/attest.ts';
+import { lineageCorpus, type Corpus } from '../../test/support/corpus.ts';
+import { startServiceProcess, type ServiceProcess } from '../../test/support/worker-process.ts';
+import { EXIT_ABORTED, EXIT_OK, EXIT_USAGE } from './benchmark.ts';
+import { describeMachine, machine } from './machine.ts';
+import { markdownTable } from './table.ts';
+
+export const summary = 'end-to-end attestations/s, submit → committed in Neo4j, real Neo4j + Redis (target 1,000/s)';
+
+const TARGET = 1000;
+const REPO = path.resolve(import.meta.dirname, '../..');
+
+const USAGE = `usage: npm run bench -- ingest [--count N] [--workers N,…] [--concurrency N,…] [--via http|queue] [--json]
+
+  --count N          attestations per measured run (default 10000; half OMS signatures, half SLSA provenance)
+  --workers N,…      worker processes (node src/main.ts, ROLE=worker); 0 = the worker runs in the API process
+                     (default 1). A list runs every combination with --concurrency.
+  --concurrency N,…  WORKER_CONCURRENCY of each worker (default 64)
+  --submitters N     submissions in flight at once (default 64)
+  --via http|queue   submit over HTTP (POST /v1/attestations, default) or straight into the queue
+                     (the API's own enqueue call, without HTTP)
+  --warmup N         attestations ingested first, untimed, in each run (JIT, Neo4j plan cache; default 1000)
+  --json             print the results as JSON instead of a table
+  --help             this text
+
+Environment: NEO4J_URI (bolt://127.0.0.1:7687), REDIS_URL (redis://127.0.0.1:6379); start the local servers
+with \`npm run services -- up\`.`;
+
+interface Settings {
+  readonly count: number;
+  readonly workers: number;
+  readonly concurrency: number;
+  readonly submitters: number;
+  readonly via: 'http' | 'queue';
+  readonly warmup: number;
+}
+
+interface Row extends Settings {
+  readonly seconds: number;
+  readonly perSecond: number;
+  /** seconds until every submission was accepted. */
+  readonly submitSeconds: number;
+  /** CPU milliseconds per attestation, by process, where it could be read (/proc). */
+  readonly cpuMsPerAttestation: Readonly<Record<string, number>>;
+  readonly retried: number;
+}
+
+class BenchAbort extends Error {}
+
+function list(text: string | undefined, fallback: number, flag: string, min: number): number[] {
+  if (text === undefined) return [fallback];
+  return text.split(',').map((part) => {
+    const n = Number(part);
+    if (!Number.isInteger(n) || n < min) throw new TypeError(`${flag} takes integers ≥ ${min}, not "${part}"`);
+    return n;
+  });
+}
+
+/** utime + stime of a process in seconds, from /proc (Linux); undefined elsewhere or when it is gone. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pids of the local servers scripts/services.sh started, when the URLs point at them. */
+function localServerPids(neo4jUri: string, redisUrl: string): Record<string, number> {
+  const pids: Record<string, number> = {};
+  const read = (file: string): number | undefined => {
+    const full = path.join(REPO, '.data', file);
+    if (!existsSync(full)) return undefined;
+    const pid = Number(readFileSync(full, 'utf8').trim());
+    return Number.isInteger(pid) && cpuSeconds(pid) !== undefined ? pid : undefined;
+  };
+  const neo4j = /:7687\/?$/.test(neo4jUri) ? read('neo4j.pid') : undefined;
+  const redis = /:6379\/?$/.test(redisUrl) ? read('redis.pid') : undefined;
+  if (neo4j !== undefined) pids['neo4j'] = neo4j;
+  if (redis !== undefined) pids['redis'] = redis;
+  return pids;
+}
+
+async function inParallel<T>(items: readonly T[], width: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await each(items[next++] as T);
+    }),
+  );
+}
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new BenchAbort(`${what} did not happen within ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** One measured run: fresh queue, fresh documents, its own worker processes. */
+async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: string }, tmp: string): Promise<Row> {
+  const runId = randomUUID().slice(0, 8);
+  const queueName = `bench-ingest-${runId}`;
+  const make = (count: number, tag: string): Corpus => lineageCorpus({ models: Math.ceil(count / 2), tag });
+  process.stderr.write(`  [${runId}] signing ${settings.warmup + settings.count} documents …\n`);
+  const warm = make(settings.warmup, `bench-${runId}-warmup`);
+  const corpus = make(settings.count, `bench-${runId}`);
+  const documents = corpus.documents.slice(0, settings.count);
+  const policyFile = path.join(tmp, `policy-${runId}.json`);
+  writeFileSync(policyFile, JSON.stringify(policyFor(...warm.signers, ...corpus.signers)));
+
+  const serviceEnv: Record<string, string> = {
+    ...env,
+    QUEUE_NAME: queueName,
+    PORT: '0',
+    TRUST_POLICY_FILE: policyFile,
+    WORKER_CONCURRENCY: String(settings.concurrency),
+    LOG_LEVEL: 'error',
+  };
+  const api: RunningService = await startService(
+    loadConfig({ ...serviceEnv, ROLE: settings.workers === 0 ? 'all' : 'api' }),
+    createLogger('error'),
+  );
+  const workers: ServiceProcess[] = [];
+  const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue(queueName, { connection: redis });
+  const direct = createIngestQueue({ redisUrl: env.REDIS_URL, queueName, attempts: 12 });
+  const graph = connectGraph({ uri: env.NEO4J_URI, database: 'neo4j' });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: settings.submitters });
+  try {
+    for (let i = 0; i < settings.workers; i++) workers.push(await startServiceProcess({ ...serviceEnv, ROLE: 'worker' }));
+    const submit = async (bytes: Buffer, origin: string): Promise<void> => {
+      if (settings.via === 'queue') {
+        await direct.submit(bytes, { origin, collector: 'bench', receivedAt: new Date().toISOString() });
+        return;
+      }
+      const { status, body } = await post(agent, `${api.url}/v1/attestations?origin=${origin}`, bytes);
+      if (status !== 202) throw new BenchAbort(`submission answered ${status}: ${body}`);
+    };
+    const finished = async (n: number): Promise<boolean> => {
+      const counts = await queue.getJobCounts('completed', 'failed');
+      if ((counts['failed'] ?? 0) > 0) throw new BenchAbort(`${counts['failed']} jobs failed`);
+      return (counts['completed'] ?? 0) >= n;
+    };
+
+    process.stderr.write(`  [${runId}] warm-up: ${warm.documents.length} attestations …\n`);
+    await inParallel(warm.documents, settings.submitters, (d) => submit(d.bytes, 'bench-warmup'));
+    await waitUntil(() => finished(warm.documents.length), 300_000, 'the warm-up');
+
+    const pids: Record<string, number> = { ...localServerPids(env.NEO4J_URI, env.REDIS_URL) };
+    workers.forEach((w, i) => (pids[`worker ${i + 1}`] = w.pid));
+    const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
+    const selfBefore = process.cpuUsage();
+
+    process.stderr.write(`  [${runId}] measuring ${documents.length} attestations …\n`);
+    const start = performance.now();
+    let submitted = 0;
+    const submitting = inParallel(documents, settings.submitters, async (d) => {
+      await submit(d.bytes, 'bench');
+      submitted++;
+    }).then(() => performance.now());
+    const total = warm.documents.length + documents.length;
+    await waitUntil(() => finished(total), 600_000, `committing ${documents.length} attestations`);
+    const end = performance.now();
+    const submitEnd = await submitting;
+    if (submitted !== documents.length) throw new BenchAbort(`only ${submitted} submissions were accepted`);
+
+    const self = process.cpuUsage(selfBefore);
+    const cpu: Record<string, number> = { [settings.workers === 0 ? 'api + worker' : 'api']: (self.user + self.system) / 1000 };
+    for (const [name, pid] of Object.entries(pids)) cpu[name] = ((cpuSeconds(pid) ?? 0) - (cpuBefore[name] ?? 0)) * 1000;
+
+    // The durable record: every document an Attestation node, VERIFIED.
+    const ids = documents.map((d) => d.id);
+    const { records } = await graph.driver.executeQuery(
+      `UNWIND $ids AS id MATCH (a:Attestation {digest: id}) WHERE a.status = 'verified' RETURN count(a) AS n`,
+      { ids },
+      { database: 'neo4j' },
+    );
+    const verified = Number(records[0]?.get('n') ?? 0);
+    if (verified !== ids.length) throw new BenchAbort(`${verified} of ${ids.length} attestations are in the graph as VERIFIED`);
+    const retried = (await queue.getJobs(['completed'], 0, -1)).filter((job) => job.attemptsMade > 1).length;
+
+    const seconds = (end - start) / 1000;
+    return {
+      ...settings,
+      seconds,
+      perSecond: documents.length / seconds,
+      submitSeconds: (submitEnd - start) / 1000,
+      cpuMsPerAttestation: Object.fromEntries(Object.entries(cpu).map(([name, ms]) => [name, ms / documents.length])),
+      retried,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop('SIGTERM')));
+    await api.close();
+    await direct.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    redis.disconnect();
+    await graph.driver.close();
+    agent.destroy();
+  }
+}
+
+/**
+ * POST with node:http and a keep-alive agent: the load generator shares the machine with the service, and
+ * fetch (undici, web streams) costs it several times more CPU per request.
+ */
+function post(agent: http.Agent, url: string, body: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method: 'POST', agent, headers: { 'content-length': body.length } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+const fixed = (n: number, digits: number): string => n.toFixed(digits);
+
+function report(rows: readonly Row[]): string {
+  const processes = [...new Set(rows.flatMap((r) => Object.keys(r.cpuMsPerAttestation)))];
+  const table = markdownTable(
+    [
+      { title: 'workers', align: 'right', cell: (r: Row) => (r.workers === 0 ? 'in API' : String(r.workers)) },
+      { title: 'concurrency', align: 'right', cell: (r: Row) => String(r.concurrency) },
+      { title: 'via', align: 'left', cell: (r: Row) => r.via },
+      { title: 'attestations', align: 'right', cell: (r: Row) => r.count.toLocaleString('en-US') },
+      { title: 'seconds', align: 'right', cell: (r: Row) => fixed(r.seconds, 2) },
+      { title: 'attestations/s', align: 'right', cell: (r: Row) => Math.round(r.perSecond).toLocaleString('en-US') },
+      ...processes.map((name) => ({
+        title: `CPU ms/att ${name}`,
+        align: 'right' as const,
+        cell: (r: Row) => {
+          const ms = r.cpuMsPerAttestation[name];
+          return ms === undefined ? '' : fixed(ms, 2);
+        },
+      })),
+    ],
+    rows,
+  );
+  const best = Math.max(...rows.map((r) => r.perSecond));
+  return `${table}\n\ntarget: ≥ ${TARGET.toLocaleString('en-US')} attestations/s end to end: best ${Math.round(best).toLocaleString('en-US')}/s, ${best >= TARGET ? 'met' : 'NOT met'}`;
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  let plan: Settings[];
+  let json: boolean;
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      options: {
+        count: { type: 'string' },
+        workers: { type: 'string' },
+        concurrency: { type: 'string' },
+        submitters: { type: 'string' },
+        via: { type: 'string' },
+        warmup: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      return EXIT_OK;
+    }
+    const [count = 10_000] = list(values.count, 10_000, '--count', 1);
+    const [submitters = 64] = list(values.submitters, 64, '--submitters', 1);
+    const [warmup = 1000] = list(values.warmup, 1000, '--warmup', 0);
+    const via = values.via ?? 'http';
+    if (via !== 'http' && via !== 'queue') throw new TypeError(`--via is http or queue, not "${via}"`);
+    plan = list(values.workers, 1, '--workers', 0).flatMap((workers) =>
+      list(values.concurrency, 64, '--concurrency', 1).map((concurrency) => ({
+        count,
+        workers,
+        concurrency,
+        submitters,
+        via,
+        warmup,
+      })),
+    );
+    json = values.json;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+
+  const env = {
+    NEO4J_URI: process.env['NEO4J_URI'] || 'bolt://127.0.0.1:7687',
+    REDIS_URL: process.env['REDIS_URL'] || 'redis://127.0.0.1:6379',
+  };
+  const now = new Date();
+  const host = machine();
+  const tmp = mkdtempSync(path.join(tmpdir(), 'mpg-bench-ingest-'));
+  const rows: Row[] = [];
+  try {
+    process.stderr.write(`ingest benchmark on ${describeMachine(host)}\n  Neo4j ${env.NEO4J_URI}, Redis ${env.REDIS_URL}\n`);
+    for (const settings of plan) {
+      process.stderr.write(
+        `run: ${settings.workers === 0 ? 'worker in the API process' : `${settings.workers} worker process(es)`}, concurrency ${settings.concurrency}, via ${settings.via}\n`,
+      );
+      const row = await measure(settings, env, tmp);
+      process.stderr.write(`  ${Math.round(row.perSecond)} attestations/s (${fixed(row.seconds, 2)} s)\n`);
+      rows.push(row);
+    }
+  } catch (err) {
+    if (!(err instanceof BenchAbort)) throw err;
+    console.error(`ingest benchmark aborted: ${err.message}`);
+    return EXIT_ABORTED;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  if (json) {
+    const best = Math.max(...rows.map((r) => r.perSecond));
+    console.log(
+      JSON.stringify(
+        { benchmark: 'ingest', date: now.toISOString(), machine: host, target: { perSecond: TARGET, met: best >= TARGET }, rows },
+        null,
+        2,
+      ),
+    );
+  } else {
+    console.log(report(rows));
+  }
+  return EXIT_OK;
+}
