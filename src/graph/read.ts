@@ -2,6 +2,7 @@
 import neo4j from 'neo4j-driver';
 import type { GraphConnection } from './driver.ts';
 import { toGraphError } from './errors.ts';
+import { signerOf } from './evidence.ts';
 import type { AttestationStatus, SignerRef } from './facts.ts';
 
 export interface AttestationView {
@@ -87,6 +88,7 @@ export async function findArtifact(graph: GraphConnection, digest: string): Prom
 }
 
 function toAttestationView(row: Record<string, unknown>): AttestationView {
+  const signer = row['signer'] as Record<string, unknown> | null;
   return {
     digest: String(row['digest']),
     predicateType: (row['predicateType'] as string | null) ?? null,
@@ -98,26 +100,9 @@ function toAttestationView(row: Record<string, unknown>): AttestationView {
     collector: String(row['collector']),
     receivedAt: String(row['receivedAt']),
     verifiedAt: String(row['verifiedAt']),
-    signer: toSignerRef(row['signer'] as Record<string, unknown> | null),
+    signer: signerOf(signer, (signer?.['certifiedKey'] as string | null | undefined) ?? null),
     subjects: (row['claimedSubjects'] as string[] | null) ?? [],
   };
-}
-
-function toSignerRef(node: Record<string, unknown> | null): SignerRef | null {
-  if (!node) return null;
-  const labels = node['labels'] as string[];
-  if (labels.includes('Key')) return { kind: 'key', fingerprint: String(node['fingerprint']) };
-  if (labels.includes('Identity')) return { kind: 'identity', issuer: String(node['issuer']), subject: String(node['subject']) };
-  if (labels.includes('Certificate')) {
-    return {
-      kind: 'certificate',
-      fingerprint: String(node['fingerprint']),
-      subject: String(node['subject']),
-      issuer: String(node['issuer']),
-      keyFingerprint: String(node['certifiedKey'] ?? ''),
-    };
-  }
-  return null;
 }
 
 function toNumberOrNull(value: unknown): number | null {
