@@ -47,7 +47,7 @@ export const configSchema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(4),
   /** Attempts for a job whose failure is an infrastructure fault (Neo4j or Redis unreachable). */
   JOB_ATTEMPTS: positiveInt.default(12),
-  /** First retry delay of a failed job, in ms; each later retry waits twice as long. */
+  /** First retry delay of a failed job, in ms; each later retry waits twice as long. Read where jobs are submitted. */
   JOB_BACKOFF_MS: positiveInt.default(1000),
   /**
    * How long a running job stays locked to its worker without a heartbeat, in ms (BullMQ lockDuration; the

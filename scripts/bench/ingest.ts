@@ -38,7 +38,7 @@ const USAGE = `usage: npm run bench -- ingest [--count N] [--workers N,…] [--c
   --count N          attestations per measured run (default 10000; half OMS signatures, half SLSA provenance)
   --workers N,…      worker processes (node src/main.ts, ROLE=worker); 0 = the worker runs in the API process
                      (default 1). A list runs every combination with --concurrency.
-  --concurrency N,…  WORKER_CONCURRENCY of each worker (default 64)
+  --concurrency N,…  WORKER_CONCURRENCY of each worker (default 32)
   --submitters N     submissions in flight at once (default 64)
   --via http|queue   submit over HTTP (POST /v1/attestations, default) or straight into the queue
                      (the API's own enqueue call, without HTTP)
@@ -297,7 +297,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     const via = values.via ?? 'http';
     if (via !== 'http' && via !== 'queue') throw new TypeError(`--via is http or queue, not "${via}"`);
     plan = list(values.workers, 1, '--workers', 0).flatMap((workers) =>
-      list(values.concurrency, 64, '--concurrency', 1).map((concurrency) => ({
+      list(values.concurrency, 32, '--concurrency', 1).map((concurrency) => ({
         count,
         workers,
         concurrency,

@@ -620,6 +620,12 @@ export async function run(argv: readonly string[]): Promise<number> {
       console.log(
         `graph: ${fmt(size.nodes)} nodes, ${fmt(size.relationships)} relationships, loaded in ${loadSeconds.toFixed(0)} s${loadedNow ? '' : ` (${loadedAt})`}`,
       );
+      const counts = (map: Record<string, number>): string =>
+        Object.entries(map)
+          .map(([name, n]) => `${name} ${fmt(n)}`)
+          .join(', ');
+      console.log(`  nodes: ${counts(size.byLabel)}`);
+      console.log(`  relationships: ${counts(size.byType)}`);
       if (plans) console.log(`\n${plans}`);
     }
     return EXIT_OK;

@@ -1,6 +1,7 @@
-// The attestations behind edges: status, predicate type and signer, looked up in one query. Rows are grouped by
-// signer, predicate type and status, so the thousands of attestations behind a large trace come back as a handful of
-// rows of digests instead of one row (and one copy of the signer) each.
+// The attestations behind edges: status, predicate type and signer. Either looked up by digest in one query, its rows
+// grouped by signer, predicate type and status (the thousands of attestations behind a large trace come back as a
+// handful of rows of digests, not one row and one copy of the signer each), or read by a lineage traversal in the
+// same query (EVIDENCE_GROUPS in traverse.ts).
 import type { GraphConnection } from './driver.ts';
 import type { AttestationStatus, SignerRef } from './facts.ts';
 import { readAll } from './read-query.ts';
@@ -14,7 +15,7 @@ export interface EvidenceView {
 
 /**
  * From rows of distinct attestation digests `d`: one group per signer, predicate type and status, as
- * `[signer, certifiedKey, predicateType, status, digests]` (`evidenceGroups` reads them). Also used inside
+ * `[signer, certifiedKey, predicateType, status, digests]` (`addEvidenceGroups` reads them). Also used inside
  * traversal queries (traverse.ts) so that a lineage answer needs one round trip.
  */
 export const EVIDENCE_GROUPS = `MATCH (att:Attestation {digest: d})
@@ -22,50 +23,6 @@ OPTIONAL MATCH (att)-[:SIGNED_BY]->(signer)
 WITH signer, att.predicateType AS predicateType, att.status AS status, collect(att.digest) AS digests
 OPTIONAL MATCH (signer)-[:CERTIFIES]->(k:Key)
 WITH [signer {.fingerprint, .issuer, .subject, labels: labels(signer)}, k.fingerprint, predicateType, status, digests] AS group`;
-
-/**
- * The attestations behind edge `e`, inline in a query's row: `[digest, predicateType, status, signer elementId]` each
- * (`evidenceFromEntries` reads them). A large traversal then needs no second query with its thousands of digests.
- */
-export const EVIDENCE_ENTRIES = (e: string): string =>
-  `COLLECT { UNWIND coalesce(${e}.evidence, []) AS d MATCH (att:Attestation {digest: d})
-    RETURN [d, att.predicateType, att.status, head([(att)-[:SIGNED_BY]->(signer) | elementId(signer)])] AS entry }`;
-
-export type EvidenceEntry = [digest: string, predicateType: string | null, status: AttestationStatus, signer: string | null];
-
-/** Views of `EVIDENCE_ENTRIES` entries; the few distinct signers are read in one small query. */
-export async function evidenceFromEntries(
-  graph: GraphConnection,
-  entries: Iterable<EvidenceEntry>,
-): Promise<Map<string, EvidenceView>> {
-  const list = [...entries];
-  const signerIds = [...new Set(list.map((entry) => entry[3]).filter((id): id is string => id !== null))];
-  const signers = new Map<string, SignerRef | null>();
-  if (signerIds.length > 0) {
-    const records = await readAll(
-      graph,
-      `MATCH (signer) WHERE elementId(signer) IN $ids
-       OPTIONAL MATCH (signer)-[:CERTIFIES]->(k:Key)
-       RETURN elementId(signer) AS id, signer {.fingerprint, .issuer, .subject, labels: labels(signer)} AS signer, k.fingerprint AS certifiedKey`,
-      { ids: signerIds },
-      'reading signers',
-    );
-    for (const record of records)
-      signers.set(
-        record.get('id') as string,
-        signerOf(record.get('signer') as Record<string, unknown>, record.get('certifiedKey') as string | null),
-      );
-  }
-  const views = new Map<string, EvidenceView>();
-  for (const [digest, predicateType, status, signer] of list)
-    views.set(digest, {
-      digest,
-      predicateType: predicateType ?? null,
-      status,
-      signer: signer === null ? null : (signers.get(signer) ?? null),
-    });
-  return views;
-}
 
 /** Adds the views of `EVIDENCE_GROUPS` rows to `views`. */
 export function addEvidenceGroups(views: Map<string, EvidenceView>, groups: readonly unknown[][]): Map<string, EvidenceView> {

@@ -8,8 +8,6 @@ import { fetchSubgraph, type Direction, type GraphEdge, type GraphNode, type Lin
 
 const LINEAGE_EDGES: readonly LineageType[] = ['DERIVED_FROM', 'TRAINED_ON', 'BUILT_WITH', 'USED', 'EVALUATED_ON', 'PRODUCED_BY'];
 
-const collator = new Intl.Collator();
-
 export interface LineageNode extends GraphNode {
   /** hops from the root; negative upstream is not used: direction says which side. */
   readonly depth: number;
@@ -82,7 +80,7 @@ export async function readLineage(
   if (!root) return null;
   return {
     root,
-    nodes: [...nodes.values()].sort((a, b) => a.depth - b.depth || collator.compare(a.key, b.key)),
+    nodes: [...nodes.values()].sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key)),
     edges: [...edges.values()].map((edge) => {
       const views = edge.evidence.map((d) => evidence.get(d)).filter((v): v is EvidenceView => v !== undefined);
       return {

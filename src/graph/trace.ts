@@ -96,16 +96,51 @@ export async function modelsTrainedOn(
   return { ...result, affected, ...summarise(affected) };
 }
 
-/** What the path from a node back to the compromised one adds up to, built once per node from its parent's. */
-interface Trail {
-  readonly hops: readonly TraceHop[];
+/**
+ * What the path from a node back to the compromised one adds up to, built once per node from its parent's. The hop
+ * list itself is built when first read: an API page reads a few hundred of a 10,000-node trace's paths.
+ */
+class Trail {
+  readonly step: TraceHop;
+  readonly parent: Trail | null;
   /** in order of first appearance from the node back to the compromised one; shared with the parent when equal. */
   readonly signers: readonly SignerRef[];
   readonly signerKeys: readonly string[];
   readonly verified: boolean;
-}
+  readonly depth: number;
+  #hops: readonly TraceHop[] | undefined;
 
-const collator = new Intl.Collator();
+  constructor(
+    step: TraceHop,
+    parent: Trail | null,
+    signers: readonly SignerRef[],
+    signerKeys: readonly string[],
+    verified: boolean,
+  ) {
+    this.step = step;
+    this.parent = parent;
+    this.signers = signers;
+    this.signerKeys = signerKeys;
+    this.verified = verified;
+    this.depth = (parent?.depth ?? 0) + 1;
+  }
+
+  get hops(): readonly TraceHop[] {
+    if (this.#hops === undefined) {
+      const hops: TraceHop[] = [this.step];
+      for (let trail = this.parent; trail !== null; trail = trail.parent) {
+        // an ancestor's list, once built, ends every descendant's
+        if (trail.#hops !== undefined) {
+          hops.push(...trail.#hops);
+          break;
+        }
+        hops.push(trail.step);
+      }
+      this.#hops = hops;
+    }
+    return this.#hops;
+  }
+}
 
 /**
  * `starts` as the traversal takes them; `signed` the signer starts (from resolveStarts) with the attestations that
@@ -147,10 +182,7 @@ async function traceFrom(
       cursor = edge.to;
     }
   }
-  // From one start the traversal has read them already; the signer attestations of a signer trace are read here.
-  const evidence = new Map(tree.evidence);
-  const missing = [...digests].filter((d) => !evidence.has(d));
-  for (const [digest, view] of missing.length > 0 ? await fetchEvidence(graph, missing) : []) evidence.set(digest, view);
+  const evidence = await fetchEvidence(graph, digests);
 
   const signerKeys = new Map<SignerRef, string>();
   const signerKey = (signer: SignerRef): string => {
@@ -177,19 +209,17 @@ async function traceFrom(
         signers.push(e.signer);
       }
     }
-    const hops = [step, ...(base?.hops ?? [])];
     const verified = step.verified && (base?.verified ?? true);
-    if (!base) return { hops, signers, signerKeys: keys, verified };
+    if (!base) return new Trail(step, null, signers, keys, verified);
     // Usually the same signer all the way back: the parent's list already has this order.
-    if (keys.every((key, i) => base.signerKeys[i] === key))
-      return { hops, signers: base.signers, signerKeys: base.signerKeys, verified };
+    if (keys.every((key, i) => base.signerKeys[i] === key)) return new Trail(step, base, base.signers, base.signerKeys, verified);
     base.signerKeys.forEach((key, i) => {
       if (!keys.includes(key)) {
         keys.push(key);
         signers.push(base.signers[i] as SignerRef);
       }
     });
-    return { hops, signers, signerKeys: keys, verified };
+    return new Trail(step, base, signers, keys, verified);
   };
 
   // Parents before children: a node's trail extends its parent's.
@@ -210,16 +240,20 @@ async function traceFrom(
   }
 
   const affected: Affected[] = selected.map((id) => {
+    const node = tree.nodes.get(id) as GraphNode;
     const trail = trails.get(id);
+    if (!trail) return { node, depth: 0, path: [], signers: [], verified: true };
     return {
-      node: tree.nodes.get(id) as GraphNode,
-      depth: trail?.hops.length ?? 0,
-      path: trail?.hops ?? [],
-      signers: trail?.signers ?? [],
-      verified: trail?.verified ?? true,
+      node,
+      depth: trail.depth,
+      get path() {
+        return trail.hops;
+      },
+      signers: trail.signers,
+      verified: trail.verified,
     };
   });
-  affected.sort((a, b) => a.depth - b.depth || collator.compare(a.node.key, b.node.key));
+  affected.sort((a, b) => a.depth - b.depth || a.node.key.localeCompare(b.node.key));
   const compromised = tree.starts.map((id) => bySigner.get(id)?.signer ?? (tree.nodes.get(id) as GraphNode));
   return { compromised: dedupeNodes(compromised), affected, ...summarise(affected) };
 }

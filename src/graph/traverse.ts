@@ -3,23 +3,17 @@
 // - `fetchSubgraph` returns every node reachable within `maxDepth` hops along the given relationship types with all
 //   its edges in that direction, for questions that report the whole subgraph (lineage); depths and paths are then
 //   computed in `bfs.ts`. Neo4j plans `DISTINCT` over the variable-length pattern as a pruning breadth-first expand,
-//   so a wide DAG is not enumerated path by path.
+//   so a wide DAG is not enumerated path by path. It can read the evidence of those edges in the same query.
 // - `fetchPathTree` returns every reachable node once with its depth and the edge to its parent on one shortest path
-//   (`ANY SHORTEST`, a single breadth-first search in the server), for questions that report one path per node
-//   (incident traces, models from a dataset): a 10,000-model blast radius is 10,000 rows, not every edge around them.
+//   (`ANY SHORTEST`: one breadth-first search in the server), for questions that report one path per node (incident
+//   traces, models from a dataset): a 10,000-model blast radius is 10,000 rows, not every edge around them. From
+//   several starts it searches a fetched subgraph instead (see there).
 //
-// Rows are lists, not maps, and an edge names its other end by id only: at 10,000 rows, decoding map keys and a
-// projection of the far node per edge cost more than the traversal itself.
+// An edge names its other end by id only, and subgraph rows are lists, not maps: at 10,000 rows, decoding map keys
+// and a projection of the far node per edge cost more than the traversal itself.
 import type { Record as Neo4jRecord } from 'neo4j-driver';
 import { breadthFirstTree } from './bfs.ts';
-import {
-  addEvidenceGroups,
-  EVIDENCE_ENTRIES,
-  EVIDENCE_GROUPS,
-  evidenceFromEntries,
-  type EvidenceEntry,
-  type EvidenceView,
-} from './evidence.ts';
+import { addEvidenceGroups, EVIDENCE_GROUPS, type EvidenceView } from './evidence.ts';
 import type { GraphConnection } from './driver.ts';
 import { readAll } from './read-query.ts';
 
@@ -70,7 +64,8 @@ export const MAX_DEPTH = 20;
 
 const KIND = (n: string): string => `CASE WHEN ${n}:Model THEN 'MODEL' WHEN ${n}:Dataset THEN 'DATASET' WHEN ${n}:File THEN 'FILE'
   WHEN ${n}:Package THEN 'PACKAGE' WHEN ${n}:PipelineRun THEN 'RUN' WHEN ${n}:Builder THEN 'BUILDER' ELSE 'ARTIFACT' END`;
-const KEY = (n: string): string => `coalesce(${n}.digest, ${n}.purl, ${n}.id)`;
+/** By label, so only the one property is read (a property that is absent costs a walk of the node's whole chain). */
+const KEY = (n: string): string => `CASE WHEN ${n}:Artifact THEN ${n}.digest WHEN ${n}:Package THEN ${n}.purl ELSE ${n}.id END`;
 
 /**
  * The one descriptive property each edge type carries (docs/LINEAGE.md): DERIVED_FROM {how}, USED {role},
@@ -224,8 +219,6 @@ export interface PathTree {
   readonly nodes: ReadonlyMap<string, GraphNode>;
   /** every node within reach, starts included (depth 0). */
   readonly reached: ReadonlyMap<string, TreeEntry>;
-  /** the attestations behind the tree's edges, when the traversal read them too (from one start). */
-  readonly evidence?: ReadonlyMap<string, EvidenceView>;
 }
 
 export interface PathTreeOptions {
@@ -235,7 +228,7 @@ export interface PathTreeOptions {
 
 /**
  * Every node within `maxDepth` hops of the starts with the edge to its parent on one shortest path. From one start
- * this is `ANY SHORTEST` in the server, one row per node, each with the attestations behind its edge (`evidence`).
+ * this is `ANY SHORTEST` in the server, one row per node.
  * From several (a package's versions, everything a key
  * signed) a per-start search would repeat the shared part of the graph once per start, so the subgraph is fetched
  * once (`fetchSubgraph`) and searched from all starts at once here.
@@ -265,12 +258,11 @@ export async function fetchPathTree(
     MATCH p = ANY SHORTEST (s)${left}[r:${relTypes}${where}]${right}{0,${depth}}(n)
     WITH n, length(p) AS depth, last(relationships(p)) AS e, nodes(p)[-2] AS parent
     RETURN elementId(n) AS id, ${KIND('n')} AS kind, ${KEY('n')} AS key, n.name AS name, depth, type(e) AS type, elementId(parent) AS parent, ${EDGE_ATTRIBUTE('e')} AS attribute,
-           e.evidence AS evidence, ${EVIDENCE_ENTRIES('e')} AS entries`;
+           e.evidence AS evidence`;
   const records = await readAll(graph, query, start.params, 'traversing lineage');
   const nodes = new Map<string, GraphNode>();
   const reached = new Map<string, TreeEntry>();
   const startIds: string[] = [];
-  const entries: EvidenceEntry[] = [];
   for (const record of records) {
     const node = toNode(record);
     nodes.set(node.id, node);
@@ -283,12 +275,11 @@ export async function fetchPathTree(
     const type = record.get('type') as string;
     const attribute = record.get('attribute') as string | null;
     const evidence = record.get('evidence') as string[] | null;
-    for (const entry of record.get('entries') as EvidenceEntry[]) entries.push(entry);
     const edge =
       direction === 'UPSTREAM'
         ? toEdge(type, parent, node.id, attribute, evidence)
         : toEdge(type, node.id, parent, attribute, evidence);
     reached.set(node.id, { depth: Number(record.get('depth')), edge });
   }
-  return { starts: startIds, nodes, reached, evidence: await evidenceFromEntries(graph, entries) };
+  return { starts: startIds, nodes, reached };
 }

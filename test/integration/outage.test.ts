@@ -158,7 +158,7 @@ describe('Neo4j stopped mid-ingest and started again', () => {
     await neo4j('start');
     const startMs = Date.now() - t1;
     await submit(url, late);
-    // A restarted Neo4j plans the ingest statements again on a cold JVM: the first minutes are slow.
+    // A restarted Neo4j plans the ingest statements again on a cold JVM: its first transactions take seconds.
     const deadline = Date.now() + 120_000;
     let counts: Record<string, number>;
     for (;;) {
