@@ -73,8 +73,9 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
     defaultJobOptions: {
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
-      // Finished jobs stay inspectable for a while; the graph is the durable record.
-      removeOnComplete: { age: 24 * 3600, count: 100_000 },
+      // Finished jobs stay inspectable for a while (each holds its document, so not too long: Redis
+      // runs with noeviction); the graph is the durable record of every verdict.
+      removeOnComplete: { age: 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     },
   });
