@@ -51,8 +51,8 @@ const MARKER = 'query-bench';
 const USAGE = `usage: npm run bench -- query [--runs N] [--warmup N] [--only CASE,…] [--plan] [--rebuild] [--keep] [--port N] [--json]
 
   --runs N      timed calls per case, after warm-up (default 40)
-  --warmup N    untimed calls per case first (default 5)
-  --only CASES  run only these cases (comma-separated): ${'trace, trained-on, trained-on-big, lineage, ai-bom'}
+  --warmup N    untimed calls per case first (default 20: a freshly started Neo4j JVM needs them to compile its hot paths)
+  --only CASES  run only these cases (comma-separated): trace, trained-on, trained-on-big, lineage, ai-bom
   --plan        also print each case's Cypher under PROFILE (operators, rows, db hits)
   --rebuild     drop the benchmark database and load the synthetic graph again
   --scale X     a smaller graph of the same shape, for trying the benchmark out (default 1; figures need 1)
@@ -104,40 +104,53 @@ async function startOwnNeo4j(): Promise<void> {
   if (neo4jScript('status') !== 0) throw new BenchAbort(`the benchmark's Neo4j (${HOME_DIR}) is not running on port ${port}`);
 }
 
-/** Every query through this connection (executeQuery, or session.run as src/graph's readAll) is timed and remembered. */
+/**
+ * Every query through this connection is timed and remembered: executeQuery until its promise settles, session.run
+ * (src/graph's readAll/readEach, which stream records) until the session is closed after the last record.
+ */
 interface Recorder {
   readonly graph: GraphConnection;
-  readonly calls: { query: string; params: Record<string, unknown>; ms: number }[];
+  readonly calls: { query: string; params: Record<string, unknown>; start: number; ms: number }[];
 }
-
-type Call = (query: string, params: Record<string, unknown>, config?: unknown) => PromiseLike<unknown>;
 
 function recordingConnection(graph: GraphConnection): Recorder {
   const calls: Recorder['calls'] = [];
-  const timed =
-    (run: Call): Call =>
-    (query, params, config) => {
-      const start = performance.now();
-      const result = run(query, params, config);
-      // a driver Result caches its promise, so this does not consume the records twice
-      result.then(
-        () => calls.push({ query, params, ms: performance.now() - start }),
-        () => undefined,
-      );
-      return result;
-    };
   const bound = (target: object, prop: string | symbol): unknown => {
     const value: unknown = Reflect.get(target, prop, target);
     return typeof value === 'function' ? value.bind(target) : value;
   };
   const driver = new Proxy(graph.driver, {
     get(target, prop) {
-      if (prop === 'executeQuery') return timed(target.executeQuery.bind(target) as unknown as Call);
+      if (prop === 'executeQuery') {
+        return async (query: string, params: Record<string, unknown>, config: Parameters<Driver['executeQuery']>[2]) => {
+          const start = performance.now();
+          try {
+            return await target.executeQuery(query, params, config);
+          } finally {
+            calls.push({ query, params, start, ms: performance.now() - start });
+          }
+        };
+      }
       if (prop === 'session') {
         return (config: Parameters<Driver['session']>[0]) => {
           const session = target.session(config);
+          const started: { query: string; params: Record<string, unknown>; start: number }[] = [];
           return new Proxy(session, {
-            get: (s, p) => (p === 'run' ? timed(s.run.bind(s) as unknown as Call) : bound(s, p)),
+            get: (s, p) => {
+              if (p === 'run')
+                return (query: string, params: Record<string, unknown>, ...rest: unknown[]) => {
+                  started.push({ query, params, start: performance.now() });
+                  return (s.run as (...a: unknown[]) => unknown)(query, params, ...rest);
+                };
+              if (p === 'close')
+                return async () => {
+                  const end = performance.now();
+                  for (const call of started.splice(0))
+                    calls.push({ query: call.query, params: call.params, start: call.start, ms: end - call.start });
+                  await s.close();
+                };
+              return bound(s, p);
+            },
           });
         };
       }
@@ -373,11 +386,24 @@ interface Row {
   readonly meanMs: number;
   readonly minMs: number;
   readonly maxMs: number;
-  /** median time spent in Neo4j round trips (executeQuery, including transfer and decoding). */
+  /** median time with a Neo4j query in flight (round trips, transfer and decoding; overlapping queries count once). */
   readonly dbP50Ms: number;
   readonly queries: number;
   readonly targetMs?: number;
   readonly met?: boolean;
+}
+
+/** Time with at least one query in flight (look-ups overlapping a traversal count once). */
+function busy(calls: Recorder['calls']): number {
+  let total = 0;
+  let until = -Infinity;
+  for (const { start, ms } of [...calls].sort((a, b) => a.start - b.start)) {
+    const end = start + ms;
+    if (end <= until) continue;
+    total += end - Math.max(start, until);
+    until = end;
+  }
+  return total;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -403,7 +429,7 @@ async function measure(recorder: Recorder, list: readonly Case[], runs: number, 
       const start = performance.now();
       await c.op();
       times[index]?.push(performance.now() - start);
-      dbTimes[index]?.push(recorder.calls.reduce((sum, call) => sum + call.ms, 0));
+      dbTimes[index]?.push(busy(recorder.calls));
       queryCounts[index] = recorder.calls.length;
     }
     progress(`  timed round ${i + 1}/${runs}`, i + 1 === runs);
@@ -536,7 +562,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (!(scale > 0 && scale <= 1)) throw new TypeError(`--scale needs a number in (0, 1], not "${values.scale}"`);
     options = {
       runs: count(values.runs, 40, '--runs', 1),
-      warmup: count(values.warmup, 5, '--warmup', 0),
+      warmup: count(values.warmup, 20, '--warmup', 0),
       ...(values.only === undefined ? {} : { only: values.only.split(',').map((s) => s.trim()) }),
       plan: values.plan,
       rebuild: values.rebuild,

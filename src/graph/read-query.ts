@@ -16,17 +16,38 @@ export async function readAll(
   params: Record<string, unknown>,
   doing: string,
 ): Promise<Neo4jRecord[]> {
+  const records: Neo4jRecord[] = [];
+  await readEach(graph, query, params, doing, (record) => records.push(record));
+  return records;
+}
+
+/**
+ * Runs a read-only query and hands each record to `onRecord` as it arrives, so the caller can start follow-up work
+ * while the server is still producing the rest. A transient fault before the first record is tried again.
+ */
+export async function readEach(
+  graph: GraphConnection,
+  query: string,
+  params: Record<string, unknown>,
+  doing: string,
+  onRecord: (record: Neo4jRecord) => void,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const session = graph.driver.session({
       database: graph.database,
       defaultAccessMode: neo4j.session.READ,
       fetchSize: FETCH_ALL,
     });
+    let delivered = false;
     try {
-      return (await session.run(query, params)).records;
+      for await (const record of session.run(query, params)) {
+        delivered = true;
+        onRecord(record);
+      }
+      return;
     } catch (error) {
       const retryable = error instanceof neo4j.Neo4jError && neo4j.isRetryableError(error);
-      if (!retryable || attempt >= TRIES) throw toGraphError(error, doing);
+      if (!retryable || delivered || attempt >= TRIES) throw toGraphError(error, doing);
     } finally {
       await session.close();
     }

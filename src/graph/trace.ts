@@ -1,7 +1,8 @@
 // Incident-response trace: given something compromised (an artifact, a package version range, a signing
 // identity or key), every model and dataset that depends on it, each with its shortest evidence path,
-// depth and the signers on that path. One traversal query (a shortest-path tree: traverse.ts) plus one
-// evidence query, whatever the size; a hop shared by many paths is built once.
+// depth and the signers on that path. One traversal query (a shortest-path tree: traverse.ts), the attestations
+// behind its edges looked up while it streams in, whatever the size; a hop shared by many paths is built once, and
+// a node's path list only when it is read.
 import neo4j from 'neo4j-driver';
 import type { GraphConnection } from './driver.ts';
 import { toGraphError } from './errors.ts';
@@ -153,7 +154,10 @@ async function traceFrom(
   types: readonly LineageType[],
   options: TraceOptions,
 ): Promise<TraceResult> {
-  const tree = await fetchPathTree(graph, starts, types, 'DOWNSTREAM', options.maxDepth, { evidencedOnly: options.verifiedOnly });
+  const tree = await fetchPathTree(graph, starts, types, 'DOWNSTREAM', options.maxDepth, {
+    evidencedOnly: options.verifiedOnly,
+    evidence: true,
+  });
   const kinds = new Set<NodeKind>(options.kinds ?? ['MODEL', 'DATASET']);
   const bySigner = new Map<string, NonNullable<Start['signedBy']>>();
   for (const s of signed) if (s.signedBy) bySigner.set(s.id, s.signedBy);
@@ -164,25 +168,25 @@ async function traceFrom(
     if (kinds.has(tree.nodes.get(id)?.kind ?? 'ARTIFACT')) selected.push(id);
   }
 
-  // Every node on a reported path, by depth (each once), and the evidence of its edge; at the origin, the signer's.
+  // Every node on a reported path, by depth (each once), and the evidence of its edge not read yet (from one start
+  // the traversal has read it; from several, and a signer's attestations at the origin, it is read here).
+  const read = tree.evidence ?? new Map<string, EvidenceView>();
   const byDepth: string[][] = [];
   const walked = new Set<string>();
-  const digests = new Set<string>();
+  const missing = new Set<string>();
   for (const id of selected) {
     for (let cursor: string | undefined = id; cursor !== undefined && !walked.has(cursor);) {
       walked.add(cursor);
       const entry = tree.reached.get(cursor);
       (byDepth[entry?.depth ?? 0] ??= []).push(cursor);
       const edge = entry?.edge;
-      if (!edge) {
-        for (const d of bySigner.get(cursor)?.attestations ?? []) digests.add(d);
-        break;
-      }
-      for (const d of edge.evidence) digests.add(d);
+      const digests = edge ? edge.evidence : (bySigner.get(cursor)?.attestations ?? []);
+      for (const d of digests) if (!read.has(d)) missing.add(d);
+      if (!edge) break;
       cursor = edge.to;
     }
   }
-  const evidence = await fetchEvidence(graph, digests);
+  const evidence = missing.size === 0 ? read : new Map([...read, ...(await fetchEvidence(graph, missing))]);
 
   const signerKeys = new Map<SignerRef, string>();
   const signerKey = (signer: SignerRef): string => {

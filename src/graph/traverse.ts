@@ -13,9 +13,9 @@
 // and a projection of the far node per edge cost more than the traversal itself.
 import type { Record as Neo4jRecord } from 'neo4j-driver';
 import { breadthFirstTree } from './bfs.ts';
-import { addEvidenceGroups, EVIDENCE_GROUPS, type EvidenceView } from './evidence.ts';
+import { addEvidenceGroups, EVIDENCE_GROUPS, fetchEvidence, type EvidenceView } from './evidence.ts';
 import type { GraphConnection } from './driver.ts';
-import { readAll } from './read-query.ts';
+import { readAll, readEach } from './read-query.ts';
 
 export type NodeKind = 'MODEL' | 'DATASET' | 'FILE' | 'PACKAGE' | 'RUN' | 'BUILDER' | 'ARTIFACT';
 
@@ -219,12 +219,19 @@ export interface PathTree {
   readonly nodes: ReadonlyMap<string, GraphNode>;
   /** every node within reach, starts included (depth 0). */
   readonly reached: ReadonlyMap<string, TreeEntry>;
+  /** the attestations behind the tree's edges, when `evidence` was asked for and the tree came from one start. */
+  readonly evidence?: ReadonlyMap<string, EvidenceView>;
 }
 
 export interface PathTreeOptions {
   /** walk only edges with at least one piece of evidence. */
   readonly evidencedOnly?: boolean;
+  /** also read the attestations behind the tree's edges (from one start: while the tree is still arriving). */
+  readonly evidence?: boolean;
 }
+
+/** Distinct evidence digests per look-up sent while a tree streams in: a 10,000-node tree overlaps two or three. */
+const EVIDENCE_CHUNK = 4000;
 
 /**
  * Every node within `maxDepth` hops of the starts with the edge to its parent on one shortest path. From one start
@@ -259,27 +266,53 @@ export async function fetchPathTree(
     WITH n, length(p) AS depth, last(relationships(p)) AS e, nodes(p)[-2] AS parent
     RETURN elementId(n) AS id, ${KIND('n')} AS kind, ${KEY('n')} AS key, n.name AS name, depth, type(e) AS type, elementId(parent) AS parent, ${EDGE_ATTRIBUTE('e')} AS attribute,
            e.evidence AS evidence`;
-  const records = await readAll(graph, query, start.params, 'traversing lineage');
   const nodes = new Map<string, GraphNode>();
   const reached = new Map<string, TreeEntry>();
   const startIds: string[] = [];
-  for (const record of records) {
+  // Evidence is looked up in chunks as the rows arrive, on other connections: the server reads attestations on one
+  // core while it is still searching on another, instead of after it.
+  const lookups: Promise<Map<string, EvidenceView>>[] = [];
+  const asked = new Set<string>();
+  let chunk: string[] = [];
+  const lookUp = (): void => {
+    if (chunk.length === 0) return;
+    const lookup = fetchEvidence(graph, chunk);
+    lookup.catch(() => undefined); // awaited below; do not report it as unhandled meanwhile
+    lookups.push(lookup);
+    chunk = [];
+  };
+  await readEach(graph, query, start.params, 'traversing lineage', (record) => {
     const node = toNode(record);
     nodes.set(node.id, node);
     const parent = record.get('parent') as string | null;
     if (parent === null) {
       startIds.push(node.id);
       reached.set(node.id, { depth: 0, edge: null });
-      continue;
+      return;
     }
     const type = record.get('type') as string;
     const attribute = record.get('attribute') as string | null;
     const evidence = record.get('evidence') as string[] | null;
+    if (options.evidence) {
+      for (const digest of evidence ?? []) {
+        if (asked.has(digest)) continue;
+        asked.add(digest);
+        chunk.push(digest);
+        if (chunk.length >= EVIDENCE_CHUNK) lookUp();
+      }
+    }
     const edge =
       direction === 'UPSTREAM'
         ? toEdge(type, parent, node.id, attribute, evidence)
         : toEdge(type, node.id, parent, attribute, evidence);
     reached.set(node.id, { depth: Number(record.get('depth')), edge });
-  }
-  return { starts: startIds, nodes, reached };
+  }).catch(async (error: unknown) => {
+    await Promise.allSettled(lookups);
+    throw error;
+  });
+  if (!options.evidence) return { starts: startIds, nodes, reached };
+  lookUp();
+  const evidence = new Map<string, EvidenceView>();
+  for (const views of await Promise.all(lookups)) for (const [digest, view] of views) evidence.set(digest, view);
+  return { starts: startIds, nodes, reached, evidence };
 }
