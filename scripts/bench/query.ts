@@ -23,6 +23,7 @@ import {
   traceIncident,
   waitForGraph,
   type GraphConnection,
+  type TraceResult,
 } from '../../src/graph/index.ts';
 import { EXIT_ABORTED, EXIT_OK, EXIT_USAGE } from './benchmark.ts';
 import { describeMachine, machine } from './machine.ts';
@@ -52,7 +53,7 @@ const USAGE = `usage: npm run bench -- query [--runs N] [--warmup N] [--only CAS
 
   --runs N      timed calls per case, after warm-up (default 40)
   --warmup N    untimed calls per case first (default 20: a freshly started Neo4j JVM needs them to compile its hot paths)
-  --only CASES  run only these cases (comma-separated): trace, trained-on, trained-on-big, lineage, ai-bom
+  --only CASES  run only these cases (comma-separated): trace, trace-all, trained-on, trained-on-big, lineage, ai-bom
   --plan        also print each case's Cypher under PROFILE (operators, rows, db hits)
   --rebuild     drop the benchmark database and load the synthetic graph again
   --scale X     a smaller graph of the same shape, for trying the benchmark out (default 1; figures need 1)
@@ -309,12 +310,24 @@ async function findAiBom(): Promise<AiBomExport | null> {
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
+/** The GraphQL API's default page: its resolvers explain (read the evidence of) only the paths they return. */
+const PAGE = 100;
+
+/** What a resolver does with a page: the paths, signers and evidence of the first `n` affected nodes. */
+async function explained(result: TraceResult, n: number): Promise<number> {
+  const paths = await result.explain(result.affected.slice(0, n));
+  const nearest = paths[0];
+  if (nearest && nearest.path.length !== nearest.depth)
+    throw new BenchAbort(`a depth-${nearest.depth} node came with a ${nearest.path.length}-hop path`);
+  return paths.length;
+}
+
 function cases(graph: GraphConnection, targets: Targets, aiBom: AiBomExport | null, spec: GraphSpec): Case[] {
   const depth = spec.chainLength;
   const list: Case[] = [
     {
       name: 'trace',
-      question: `traceIncident(artifact: foundation ${targets.foundation.name}, maxDepth ${depth})`,
+      question: `traceIncident(artifact: foundation ${targets.foundation.name}, maxDepth ${depth}) + explain(first ${PAGE})`,
       targetMs: 250,
       op: async () => {
         const result = await traceIncident(
@@ -325,7 +338,21 @@ function cases(graph: GraphConnection, targets: Targets, aiBom: AiBomExport | nu
         const models = result.byKind.get('MODEL') ?? 0;
         const minimum = spec.branchesPerFoundation * spec.chainLength;
         if (models < minimum) throw new BenchAbort(`trace reached ${models} models, expected >= ${minimum}`);
+        await explained(result, PAGE);
         return `${fmt(models)} models`;
+      },
+    },
+    {
+      name: 'trace-all',
+      question: `the same, every affected node explained (what paging through the whole answer reads, in one call)`,
+      op: async () => {
+        const result = await traceIncident(
+          graph,
+          { kind: 'artifact', digest: targets.foundation.digest },
+          { maxDepth: depth, verifiedOnly: false },
+        );
+        const paths = await explained(result, result.affected.length);
+        return `${fmt(paths)} paths`;
       },
     },
     {
@@ -335,6 +362,7 @@ function cases(graph: GraphConnection, targets: Targets, aiBom: AiBomExport | nu
       op: async () => {
         const result = await modelsTrainedOn(graph, targets.dataset.digest, true, 10);
         if (result.affected.length === 0) throw new BenchAbort('modelsTrainedOn found no model');
+        await explained(result, PAGE);
         return `${fmt(result.affected.length)} models`;
       },
     },
@@ -345,6 +373,7 @@ function cases(graph: GraphConnection, targets: Targets, aiBom: AiBomExport | nu
         const result = await modelsTrainedOn(graph, targets.bigDataset.digest, true, 10);
         if (result.affected.length < spec.branchesPerFoundation)
           throw new BenchAbort(`big fan-out found only ${result.affected.length} models`);
+        await explained(result, PAGE);
         return `${fmt(result.affected.length)} models`;
       },
     },

@@ -31,7 +31,7 @@ export type { Direction, GraphEdge, GraphNode, NodeKind, Subgraph } from './trav
 export { readLineage } from './lineage.ts';
 export type { LineageEdge, LineageNode, LineageResult } from './lineage.ts';
 export { modelsTrainedOn, traceIncident } from './trace.ts';
-export type { Affected, Compromised, TraceHop, TraceOptions, TraceResult } from './trace.ts';
+export type { Affected, AffectedNode, Compromised, TraceHop, TraceOptions, TraceResult } from './trace.ts';
 export type { EvidenceView } from './evidence.ts';
 export { inRange } from './version-range.ts';
 export { readBomSubject } from './read-bom.ts';

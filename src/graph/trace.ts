@@ -1,14 +1,14 @@
 // Incident-response trace: given something compromised (an artifact, a package version range, a signing
 // identity or key), every model and dataset that depends on it, each with its shortest evidence path,
-// depth and the signers on that path. One traversal query (a shortest-path tree: traverse.ts), the attestations
-// behind its edges looked up while it streams in, whatever the size; a hop shared by many paths is built once, and
-// a node's path list only when it is read.
+// depth and the signers on that path. One traversal query (a shortest-path tree: traverse.ts) finds every affected
+// node with its depth, whatever the size; the paths, their evidence and signers are built only for the nodes a
+// caller reads (`explain`): an API page shows a hundred of a 10,000-model trace, and the counts need no evidence.
 import neo4j from 'neo4j-driver';
 import type { GraphConnection } from './driver.ts';
 import { toGraphError } from './errors.ts';
 import { fetchEvidence, type EvidenceView } from './evidence.ts';
 import type { SignerRef } from './facts.ts';
-import { fetchPathTree, type GraphNode, type LineageType, type NodeKind, type Starts } from './traverse.ts';
+import { fetchPathTree, type GraphNode, type LineageType, type NodeKind, type PathTree, type Starts } from './traverse.ts';
 import { inRange } from './version-range.ts';
 
 /** A model depends on what it was derived from, trained on, built with, used, or contains. */
@@ -32,9 +32,14 @@ export interface TraceHop {
   readonly verified: boolean;
 }
 
-export interface Affected {
+/** An affected node and how far it is from the compromised one. */
+export interface AffectedNode {
   readonly node: GraphNode;
   readonly depth: number;
+}
+
+/** An affected node with the evidence of why. */
+export interface Affected extends AffectedNode {
   /** from the affected node back to the compromised one: each hop names the evidence behind it. */
   readonly path: readonly TraceHop[];
   readonly signers: readonly SignerRef[];
@@ -44,9 +49,12 @@ export interface Affected {
 
 export interface TraceResult {
   readonly compromised: readonly GraphNode[];
-  readonly affected: readonly Affected[];
+  /** nearest first, then by key (code-unit order, so pages are stable whatever the locale). */
+  readonly affected: readonly AffectedNode[];
   readonly byKind: ReadonlyMap<NodeKind, number>;
   readonly byDepth: ReadonlyMap<number, number>;
+  /** the shortest evidence path, its signers and verification, for some of `affected` (one evidence query). */
+  explain(nodes: readonly AffectedNode[]): Promise<Affected[]>;
 }
 
 export interface TraceOptions {
@@ -54,6 +62,8 @@ export interface TraceOptions {
   readonly verifiedOnly: boolean;
   /** which kinds to report (default: models and datasets). */
   readonly kinds?: readonly NodeKind[];
+  /** report only nodes whose edge to the start is of this type (non-transitive modelsTrainedOn). */
+  readonly directVia?: LineageType;
 }
 
 interface Start {
@@ -86,15 +96,13 @@ export async function modelsTrainedOn(
   transitive: boolean,
   maxDepth: number,
 ): Promise<TraceResult> {
-  const result = await traceFrom(graph, { digests: [datasetDigest] }, [], TRAINING_EDGES, {
+  // Without transitivity only direct training counts, not a model merely derived from the dataset node.
+  return traceFrom(graph, { digests: [datasetDigest] }, [], TRAINING_EDGES, {
     maxDepth: transitive ? maxDepth : 1,
     verifiedOnly: false,
     kinds: ['MODEL'],
+    ...(transitive ? {} : { directVia: 'TRAINED_ON' }),
   });
-  // Without transitivity only direct training counts, not a model merely derived from the dataset node.
-  if (transitive) return result;
-  const affected = result.affected.filter((a) => a.path[0]?.type === 'TRAINED_ON');
-  return { ...result, affected, ...summarise(affected) };
 }
 
 /**
@@ -156,37 +164,56 @@ async function traceFrom(
 ): Promise<TraceResult> {
   const tree = await fetchPathTree(graph, starts, types, 'DOWNSTREAM', options.maxDepth, {
     evidencedOnly: options.verifiedOnly,
-    evidence: true,
   });
   const kinds = new Set<NodeKind>(options.kinds ?? ['MODEL', 'DATASET']);
   const bySigner = new Map<string, NonNullable<Start['signedBy']>>();
   for (const s of signed) if (s.signedBy) bySigner.set(s.id, s.signedBy);
   // A compromised artifact is not "affected" by itself; an artifact signed by a compromised signer is.
-  const selected: string[] = [];
+  // From a compromised signer, the first hop is SIGNED (signer → the attested start): one more than the tree's.
+  const offset = bySigner.size > 0 ? 1 : 0;
+  const affected: AffectedNode[] = [];
   for (const [id, entry] of tree.reached) {
     if (entry.depth === 0 && !bySigner.has(id)) continue;
-    if (kinds.has(tree.nodes.get(id)?.kind ?? 'ARTIFACT')) selected.push(id);
+    if (options.directVia && entry.edge?.type !== options.directVia) continue;
+    const node = tree.nodes.get(id) as GraphNode;
+    if (!kinds.has(node.kind)) continue;
+    affected.push({ node, depth: entry.depth + offset });
   }
+  affected.sort((a, b) => a.depth - b.depth || (a.node.key < b.node.key ? -1 : a.node.key > b.node.key ? 1 : 0));
+  const compromised = tree.starts.map((id) => bySigner.get(id)?.signer ?? (tree.nodes.get(id) as GraphNode));
+  return {
+    compromised: dedupeNodes(compromised),
+    affected,
+    ...summarise(affected),
+    explain: (nodes) => explainPaths(graph, tree, bySigner, nodes),
+  };
+}
 
-  // Every node on a reported path, by depth (each once), and the evidence of its edge not read yet (from one start
-  // the traversal has read it; from several, and a signer's attestations at the origin, it is read here).
-  const read = tree.evidence ?? new Map<string, EvidenceView>();
+/**
+ * Paths from `nodes` back to the compromised ones, with the evidence and signers of every hop: one evidence query
+ * for all of them, each hop built once however many of the paths share it.
+ */
+async function explainPaths(
+  graph: GraphConnection,
+  tree: PathTree,
+  bySigner: ReadonlyMap<string, NonNullable<Start['signedBy']>>,
+  nodes: readonly AffectedNode[],
+): Promise<Affected[]> {
+  // Every node on the paths, by depth (each once), and the attestations behind their edges.
   const byDepth: string[][] = [];
   const walked = new Set<string>();
-  const missing = new Set<string>();
-  for (const id of selected) {
-    for (let cursor: string | undefined = id; cursor !== undefined && !walked.has(cursor);) {
+  const digests = new Set<string>();
+  for (const { node } of nodes) {
+    for (let cursor: string | undefined = node.id; cursor !== undefined && !walked.has(cursor);) {
       walked.add(cursor);
       const entry = tree.reached.get(cursor);
       (byDepth[entry?.depth ?? 0] ??= []).push(cursor);
       const edge = entry?.edge;
-      const digests = edge ? edge.evidence : (bySigner.get(cursor)?.attestations ?? []);
-      for (const d of digests) if (!read.has(d)) missing.add(d);
-      if (!edge) break;
-      cursor = edge.to;
+      for (const d of edge ? edge.evidence : (bySigner.get(cursor)?.attestations ?? [])) digests.add(d);
+      cursor = edge?.to;
     }
   }
-  const evidence = missing.size === 0 ? read : new Map([...read, ...(await fetchEvidence(graph, missing))]);
+  const evidence = await fetchEvidence(graph, digests);
 
   const signerKeys = new Map<SignerRef, string>();
   const signerKey = (signer: SignerRef): string => {
@@ -243,26 +270,14 @@ async function traceFrom(
     }
   }
 
-  const affected: Affected[] = selected.map((id) => {
-    const node = tree.nodes.get(id) as GraphNode;
-    const trail = trails.get(id);
-    if (!trail) return { node, depth: 0, path: [], signers: [], verified: true };
-    return {
-      node,
-      depth: trail.depth,
-      get path() {
-        return trail.hops;
-      },
-      signers: trail.signers,
-      verified: trail.verified,
-    };
+  return nodes.map(({ node, depth }) => {
+    const trail = trails.get(node.id);
+    if (!trail) return { node, depth, path: [], signers: [], verified: true };
+    return { node, depth, path: trail.hops, signers: trail.signers, verified: trail.verified };
   });
-  affected.sort((a, b) => a.depth - b.depth || a.node.key.localeCompare(b.node.key));
-  const compromised = tree.starts.map((id) => bySigner.get(id)?.signer ?? (tree.nodes.get(id) as GraphNode));
-  return { compromised: dedupeNodes(compromised), affected, ...summarise(affected) };
 }
 
-function summarise(affected: readonly Affected[]): { byKind: Map<NodeKind, number>; byDepth: Map<number, number> } {
+function summarise(affected: readonly AffectedNode[]): { byKind: Map<NodeKind, number>; byDepth: Map<number, number> } {
   const byKind = new Map<NodeKind, number>();
   const byDepth = new Map<number, number>();
   for (const a of affected) {

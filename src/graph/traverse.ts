@@ -13,7 +13,7 @@
 // and a projection of the far node per edge cost more than the traversal itself.
 import type { Record as Neo4jRecord } from 'neo4j-driver';
 import { breadthFirstTree } from './bfs.ts';
-import { addEvidenceGroups, EVIDENCE_GROUPS, fetchEvidence, type EvidenceView } from './evidence.ts';
+import { addEvidenceGroups, EVIDENCE_GROUPS, type EvidenceView } from './evidence.ts';
 import type { GraphConnection } from './driver.ts';
 import { readAll, readEach } from './read-query.ts';
 
@@ -219,19 +219,12 @@ export interface PathTree {
   readonly nodes: ReadonlyMap<string, GraphNode>;
   /** every node within reach, starts included (depth 0). */
   readonly reached: ReadonlyMap<string, TreeEntry>;
-  /** the attestations behind the tree's edges, when `evidence` was asked for and the tree came from one start. */
-  readonly evidence?: ReadonlyMap<string, EvidenceView>;
 }
 
 export interface PathTreeOptions {
   /** walk only edges with at least one piece of evidence. */
   readonly evidencedOnly?: boolean;
-  /** also read the attestations behind the tree's edges (from one start: while the tree is still arriving). */
-  readonly evidence?: boolean;
 }
-
-/** Distinct evidence digests per look-up sent while a tree streams in: a 10,000-node tree overlaps two or three. */
-const EVIDENCE_CHUNK = 4000;
 
 /**
  * Every node within `maxDepth` hops of the starts with the edge to its parent on one shortest path. From one start
@@ -269,18 +262,7 @@ export async function fetchPathTree(
   const nodes = new Map<string, GraphNode>();
   const reached = new Map<string, TreeEntry>();
   const startIds: string[] = [];
-  // Evidence is looked up in chunks as the rows arrive, on other connections: the server reads attestations on one
-  // core while it is still searching on another, instead of after it.
-  const lookups: Promise<Map<string, EvidenceView>>[] = [];
-  const asked = new Set<string>();
-  let chunk: string[] = [];
-  const lookUp = (): void => {
-    if (chunk.length === 0) return;
-    const lookup = fetchEvidence(graph, chunk);
-    lookup.catch(() => undefined); // awaited below; do not report it as unhandled meanwhile
-    lookups.push(lookup);
-    chunk = [];
-  };
+  // Records are turned into nodes and edges as they arrive: a 10,000-node tree is never held twice.
   await readEach(graph, query, start.params, 'traversing lineage', (record) => {
     const node = toNode(record);
     nodes.set(node.id, node);
@@ -293,26 +275,11 @@ export async function fetchPathTree(
     const type = record.get('type') as string;
     const attribute = record.get('attribute') as string | null;
     const evidence = record.get('evidence') as string[] | null;
-    if (options.evidence) {
-      for (const digest of evidence ?? []) {
-        if (asked.has(digest)) continue;
-        asked.add(digest);
-        chunk.push(digest);
-        if (chunk.length >= EVIDENCE_CHUNK) lookUp();
-      }
-    }
     const edge =
       direction === 'UPSTREAM'
         ? toEdge(type, parent, node.id, attribute, evidence)
         : toEdge(type, node.id, parent, attribute, evidence);
     reached.set(node.id, { depth: Number(record.get('depth')), edge });
-  }).catch(async (error: unknown) => {
-    await Promise.allSettled(lookups);
-    throw error;
   });
-  if (!options.evidence) return { starts: startIds, nodes, reached };
-  lookUp();
-  const evidence = new Map<string, EvidenceView>();
-  for (const views of await Promise.all(lookups)) for (const [digest, view] of views) evidence.set(digest, view);
-  return { starts: startIds, nodes, reached, evidence };
+  return { starts: startIds, nodes, reached };
 }

@@ -65,7 +65,7 @@ const documents = [
 ];
 
 const sha = (root: string) => `sha256:${root}`;
-const AFFECTED = `edges { node { node { kind key } depth verified path { type from { key } to { key } how evidence { status signer { fingerprint } } } } } totalCount pageInfo { hasNextPage }`;
+const AFFECTED = `edges { node { node { kind key } depth verified path { type from { key } to { key } how evidence { status signer { fingerprint } } } } } totalCount pageInfo { hasNextPage endCursor }`;
 
 describe('queries over a signed lineage', () => {
   let service: RunningService;
@@ -158,6 +158,18 @@ describe('queries over a signed lineage', () => {
     assert.equal(trace.affected.pageInfo.hasNextPage, true);
     assert.equal(trace.affected.totalCount, 5);
     for (const edge of trace.affected.edges) assert.equal(edge.node.path.at(-1).type, 'SIGNED');
+
+    // Paths are explained page by page: the next page's paths match what one big page gives.
+    const next = `query ($k: String!, $a: String, $n: Int!) { incidentTrace(compromised: { key: $k }, first: $n, after: $a) { affected { ${AFFECTED} } } }`;
+    const rest = await graphql(service.url, next, { k: keyFingerprint, a: trace.affected.pageInfo.endCursor, n: 10 });
+    const whole = await graphql(service.url, next, { k: keyFingerprint, a: null, n: 10 });
+    assert.equal(rest.errors, undefined, JSON.stringify(rest.errors));
+    const paged = [...trace.affected.edges, ...(rest.data?.['incidentTrace'] as any).affected.edges].map((e: any) => e.node);
+    assert.deepEqual(
+      paged,
+      (whole.data?.['incidentTrace'] as any).affected.edges.map((e: any) => e.node),
+    );
+    for (const node of paged) assert.equal(node.path.length, node.depth, `a depth-${node.depth} node has one hop per level`);
   });
 
   it('answers lineage upstream and downstream with evidence on every edge', async () => {

@@ -3,8 +3,7 @@ import { traceIncident, type Compromised } from '../../graph/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, parseDigest } from '../errors.ts';
 import { parseDepth } from './depth.ts';
-import { paginate } from './pagination.ts';
-import { affectedObject, summaryObject } from './views.ts';
+import { explainPage, summaryObject } from './views.ts';
 
 interface CompromisedInput {
   artifact?: string | null;
@@ -25,7 +24,7 @@ export async function incidentTrace(
   return {
     compromised: result.compromised,
     summary: summaryObject(result),
-    affected: paginate(result.affected.map(affectedObject), args.first, args.after),
+    affected: await explainPage(result, args.first, args.after),
   };
 }
 

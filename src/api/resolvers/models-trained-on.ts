@@ -3,8 +3,7 @@ import { modelsTrainedOn as findModels } from '../../graph/index.ts';
 import type { ApiContext } from '../context.ts';
 import { parseDigest } from '../errors.ts';
 import { parseDepth } from './depth.ts';
-import { paginate } from './pagination.ts';
-import { affectedObject } from './views.ts';
+import { explainPage } from './views.ts';
 
 export async function modelsTrainedOn(
   _: unknown,
@@ -12,5 +11,5 @@ export async function modelsTrainedOn(
   context: ApiContext,
 ) {
   const result = await findModels(context.graph, parseDigest(args.dataset), args.transitive, parseDepth(args.maxDepth));
-  return paginate(result.affected.map(affectedObject), args.first, args.after);
+  return explainPage(result, args.first, args.after);
 }

@@ -1,6 +1,7 @@
 // Maps graph views onto GraphQL object shapes (enum casing, derived fields).
 import type { Affected, ArtifactView, AttestationView, EvidenceView, SignerRef, TraceResult } from '../../graph/index.ts';
 import type { SubmissionStatus } from '../../ingest/index.ts';
+import { paginate } from './pagination.ts';
 
 export function artifactObject(view: ArtifactView) {
   return {
@@ -44,6 +45,16 @@ export function affectedObject(affected: Affected) {
     verified: affected.verified,
     signers: affected.signers.map(signerObject),
     path: affected.path.map((hop) => ({ ...hop, evidence: hop.evidence.map(evidenceObject) })),
+  };
+}
+
+/** One page of a trace's affected nodes, with the paths of that page only (the rest are never explained). */
+export async function explainPage(result: TraceResult, first: number, after: string | null | undefined) {
+  const page = paginate(result.affected, first, after);
+  const explained = await result.explain(page.edges.map((edge) => edge.node));
+  return {
+    ...page,
+    edges: page.edges.map((edge, i) => ({ cursor: edge.cursor, node: affectedObject(explained[i] as Affected) })),
   };
 }
 
