@@ -17,6 +17,7 @@ import { submission } from './resolvers/submission.ts';
 import { useQueryLimits, type QueryLimits } from './query-limits.ts';
 import { aiBom } from './resolvers/ai-bom.ts';
 import { JSONScalar } from './resolvers/json-scalar.ts';
+import { search, searchHitAttestation } from './resolvers/search.ts';
 
 export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../schema');
 
@@ -37,7 +38,8 @@ export function createGraphqlHandler(
     typeDefs: loadTypeDefs(),
     resolvers: {
       JSON: JSONScalar,
-      Query: { model, dataset, artifact, attestation, submission, lineage, modelsTrainedOn, incidentTrace, aiBom },
+      Query: { model, dataset, artifact, attestation, submission, lineage, modelsTrainedOn, incidentTrace, aiBom, search },
+      SearchHit: { attestation: searchHitAttestation },
     },
   });
   return createYoga<Record<string, unknown>, ApiContext>({

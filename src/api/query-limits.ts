@@ -19,7 +19,7 @@ export interface QueryLimits {
 /** What `first` means when it is absent (the SDL default) or a variable (unknown at validation: assume the cap). */
 const DEFAULT_PAGE = 100;
 const VARIABLE_PAGE = 1000;
-const PAGINATED_FIELDS = new Set(['modelsTrainedOn', 'incidentTrace']);
+const PAGINATED_FIELDS = new Set(['modelsTrainedOn', 'incidentTrace', 'search']);
 
 export function useQueryLimits(limits: QueryLimits): Plugin {
   return {

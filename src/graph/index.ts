@@ -50,3 +50,4 @@ export type {
   BomSubject,
   BomUsed,
 } from './bom-subject.ts';
+export { MAX_SEARCH_TEXT, searchGraph, type SearchHit, type SearchMatch, type SearchResult } from './search.ts';
