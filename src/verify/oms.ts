@@ -21,10 +21,12 @@ const HASH_BYTES: Readonly<Record<string, number>> = { sha256: 32, blake2b: 64, 
 
 /**
  * OMS spec §6.5.1: SHA-256 over the concatenated raw digest bytes, in the order the resources are listed.
- * One concatenation and a one-shot hash rather than an update per resource: this runs on every verification.
+ * One decode of the joined hex and a one-shot hash rather than a buffer and an update per resource: this runs on
+ * every verification. Callers pass whole-byte hex digests (checkResources checks them), so joining them first
+ * decodes to the same bytes as decoding each one.
  */
 export function computeOmsRootDigest(hexDigests: readonly string[]): string {
-  return sha256Hex(Buffer.concat(hexDigests.map((hex) => Buffer.from(hex, 'hex'))));
+  return sha256Hex(Buffer.from(hexDigests.join(''), 'hex'));
 }
 
 // Unknown fields are ignored (spec §5.2.1: verifiers MUST ignore unrecognised resource fields), so the objects
@@ -114,23 +116,28 @@ function checkResources(raw: readonly RawResource[], hashType: string, shardSize
   const paths = raw.map((r) => (shardSize === undefined ? r.name : (parseShardName(r.name)?.path ?? r.name)));
   const singleFile = new Set(paths).size === 1;
   for (const [i, r] of raw.entries()) {
-    const where = `predicate.resources[${i}] "${r.name.slice(0, 200)}"`;
+    // built only for a message: this loop runs for every resource of every OMS signature verified
+    const where = (): string => `predicate.resources[${i}] "${r.name.slice(0, 200)}"`;
     // SECURITY: one entry per name, else which digest the on-disk check should believe is ambiguous.
-    if (seen.has(r.name)) return fail('DUPLICATE_RESOURCE', `${where} is listed more than once.`);
+    if (seen.has(r.name)) return fail('DUPLICATE_RESOURCE', `${where()} is listed more than once.`);
     seen.add(r.name);
     const shard = shardSize === undefined ? undefined : parseShardName(r.name);
     if (shardSize !== undefined && shard === undefined) {
-      return fail('SHARD_INVALID', `${where} is not a "path:start:end" shard name.`);
+      return fail('SHARD_INVALID', `${where()} is not a "path:start:end" shard name.`);
     }
     const path = shard?.path ?? r.name;
     const problem = pathProblem(path, singleFile);
-    if (problem !== undefined) return fail('RESOURCE_NAME_INVALID', `${where} ${problem}.`);
+    if (problem !== undefined) return fail('RESOURCE_NAME_INVALID', `${where()} ${problem}.`);
     const algorithm = checkAlgorithm(r.algorithm, hashType, shardSize);
-    if (!algorithm.ok) return fail(algorithm.code, `${where}: ${algorithm.message}`);
+    if (!algorithm.ok) return fail(algorithm.code, `${where()}: ${algorithm.message}`);
     if (!isLowerHex(r.digest) || r.digest.length !== 2 * (HASH_BYTES[hashType] ?? 0)) {
-      return fail('MALFORMED_PREDICATE', `${where} digest is not a lower-case hex ${hashType} digest.`);
+      return fail('MALFORMED_PREDICATE', `${where()} digest is not a lower-case hex ${hashType} digest.`);
     }
-    if (shard !== undefined) shards.set(path, [...(shards.get(path) ?? []), shard]);
+    if (shard !== undefined) {
+      const list = shards.get(path);
+      if (list) list.push(shard);
+      else shards.set(path, [shard]);
+    }
     out.push({
       name: r.name,
       path,

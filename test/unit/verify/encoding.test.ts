@@ -24,6 +24,7 @@ describe('decodeBase64', () => {
     ['QQ=', 'is padded to a length that is not a multiple of 4'],
     ['Q===', 'has three padding characters'],
     ['Q=Q=', 'has padding inside'],
+    ['\u0141QUJ', 'has a non-ASCII character whose low byte is "A"'],
   ] as const) {
     test(`rejects text that ${why}`, () => {
       assert.equal(decodeBase64(text), undefined);
@@ -42,5 +43,18 @@ describe('decodeBase64', () => {
       }),
     );
     fc.assert(fc.property(fc.string(), (text) => isBase64(text) === (decodeBase64(text) !== undefined)));
+    // Mostly-base64 text with a few hostile characters: whitespace, stray padding, the other alphabet, and UTF-16
+    // units whose low byte is a base64 character (Buffer.from would read U+0141 as "A").
+    const unit = fc.constantFrom(...'ABCQUJDREVGaz09+/-_=', ' ', '\n', '\u0141', '\u0155', '\u00c1', '\u{1F600}', '*');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 24 }), (units) => {
+        const text = units.join('');
+        const decoded = decodeBase64(text);
+        assert.equal(isBase64(text), decoded !== undefined, JSON.stringify(text));
+        // accepted text is pure base64 in one alphabet: node's own decoding is then the definition
+        if (decoded !== undefined) assert.deepEqual(decoded, Buffer.from(text, 'base64'));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
