@@ -43,6 +43,8 @@ const USAGE = `usage: npm run bench -- ingest [--count N] [--workers N,…] [--c
   --via http|queue   submit over HTTP (POST /v1/attestations, default) or straight into the queue
                      (the API's own enqueue call, without HTTP)
   --warmup N         attestations ingested first, untimed, in each run (JIT, Neo4j plan cache; default 1000)
+  --ceiling N        first measure N empty write transactions against Neo4j alone, the most any ingest could
+                     commit (default 10000; 0 skips it)
   --json             print the results as JSON instead of a table
   --help             this text
 
@@ -119,6 +121,55 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what:
   while (!(await check())) {
     if (Date.now() > deadline) throw new BenchAbort(`${what} did not happen within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+interface Ceiling {
+  readonly writes: number;
+  readonly concurrency: number;
+  readonly perSecond: number;
+  /** Neo4j's CPU per write, when the server is a local one with a pid file. */
+  readonly neo4jCpuMs?: number;
+}
+
+/**
+ * What the database alone allows on this machine, measured in the same run as the ingest figures: the smallest
+ * durable write there is, `CREATE (:BenchCeiling {i})` as one auto-commit transaction (as each attestation is one),
+ * from `concurrency` sessions at once. No attestation can be committed faster than this. The nodes are removed after.
+ */
+async function measureCeiling(
+  env: { NEO4J_URI: string; REDIS_URL: string },
+  writes: number,
+  concurrency: number,
+): Promise<Ceiling> {
+  const graph = connectGraph({ uri: env.NEO4J_URI, database: 'neo4j' });
+  const neo4jPid = localServerPids(env.NEO4J_URI, env.REDIS_URL)['neo4j'];
+  const tag = randomUUID();
+  const write = async (i: number): Promise<void> => {
+    const session = graph.driver.session({ database: graph.database });
+    try {
+      await session.run('CREATE (:BenchCeiling {run: $tag, i: $i})', { tag, i });
+    } finally {
+      await session.close();
+    }
+  };
+  try {
+    const indices = Array.from({ length: writes }, (_, i) => i);
+    await inParallel(indices.slice(0, Math.min(1000, writes)), concurrency, write); // warm-up: JIT, plan cache
+    const cpu0 = neo4jPid === undefined ? undefined : cpuSeconds(neo4jPid);
+    const start = performance.now();
+    await inParallel(indices, concurrency, write);
+    const seconds = (performance.now() - start) / 1000;
+    const cpu1 = neo4jPid === undefined ? undefined : cpuSeconds(neo4jPid);
+    return {
+      writes,
+      concurrency,
+      perSecond: writes / seconds,
+      ...(cpu0 === undefined || cpu1 === undefined ? {} : { neo4jCpuMs: ((cpu1 - cpu0) * 1000) / writes }),
+    };
+  } finally {
+    await graph.driver.executeQuery('MATCH (n:BenchCeiling {run: $tag}) DELETE n', { tag }, { database: graph.database });
+    await graph.driver.close();
   }
 }
 
@@ -245,7 +296,7 @@ function post(agent: http.Agent, url: string, body: Buffer): Promise<{ status: n
 
 const fixed = (n: number, digits: number): string => n.toFixed(digits);
 
-function report(rows: readonly Row[]): string {
+function report(rows: readonly Row[], ceiling: Ceiling | undefined): string {
   const processes = [...new Set(rows.flatMap((r) => Object.keys(r.cpuMsPerAttestation)))];
   const table = markdownTable(
     [
@@ -267,12 +318,17 @@ function report(rows: readonly Row[]): string {
     rows,
   );
   const best = Math.max(...rows.map((r) => r.perSecond));
-  return `${table}\n\ntarget: ≥ ${TARGET.toLocaleString('en-US')} attestations/s end to end: best ${Math.round(best).toLocaleString('en-US')}/s, ${best >= TARGET ? 'met' : 'NOT met'}`;
+  const base =
+    ceiling === undefined
+      ? ''
+      : `\nceiling: Neo4j alone, empty write transactions (one CREATE each, ${ceiling.concurrency} at once): ${Math.round(ceiling.perSecond).toLocaleString('en-US')}/s${ceiling.neo4jCpuMs === undefined ? '' : `, Neo4j CPU ${fixed(ceiling.neo4jCpuMs, 2)} ms each`}; best ingest run ${Math.round((best / ceiling.perSecond) * 100)}% of it`;
+  return `${table}\n\ntarget: ≥ ${TARGET.toLocaleString('en-US')} attestations/s end to end: best ${Math.round(best).toLocaleString('en-US')}/s, ${best >= TARGET ? 'met' : 'NOT met'}${base}`;
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
   let plan: Settings[];
   let json: boolean;
+  let ceilingWrites: number;
   try {
     const { values } = parseArgs({
       args: [...argv],
@@ -283,6 +339,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         submitters: { type: 'string' },
         via: { type: 'string' },
         warmup: { type: 'string' },
+        ceiling: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -307,6 +364,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       })),
     );
     json = values.json;
+    [ceilingWrites = 10_000] = list(values.ceiling, 10_000, '--ceiling', 0);
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return EXIT_USAGE;
@@ -320,8 +378,14 @@ export async function run(argv: readonly string[]): Promise<number> {
   const host = machine();
   const tmp = mkdtempSync(path.join(tmpdir(), 'mpg-bench-ingest-'));
   const rows: Row[] = [];
+  let ceiling: Ceiling | undefined;
   try {
     process.stderr.write(`ingest benchmark on ${describeMachine(host)}\n  Neo4j ${env.NEO4J_URI}, Redis ${env.REDIS_URL}\n`);
+    if (ceilingWrites > 0) {
+      const width = Math.max(...plan.map((p) => p.concurrency * Math.max(1, p.workers)));
+      ceiling = await measureCeiling(env, ceilingWrites, width);
+      process.stderr.write(`ceiling: ${Math.round(ceiling.perSecond)} empty write transactions/s at concurrency ${width}\n`);
+    }
     for (const settings of plan) {
       process.stderr.write(
         `run: ${settings.workers === 0 ? 'worker in the API process' : `${settings.workers} worker process(es)`}, concurrency ${settings.concurrency}, via ${settings.via}\n`,
@@ -342,13 +406,20 @@ export async function run(argv: readonly string[]): Promise<number> {
     const best = Math.max(...rows.map((r) => r.perSecond));
     console.log(
       JSON.stringify(
-        { benchmark: 'ingest', date: now.toISOString(), machine: host, target: { perSecond: TARGET, met: best >= TARGET }, rows },
+        {
+          benchmark: 'ingest',
+          date: now.toISOString(),
+          machine: host,
+          target: { perSecond: TARGET, met: best >= TARGET },
+          ...(ceiling ? { ceiling } : {}),
+          rows,
+        },
         null,
         2,
       ),
     );
   } else {
-    console.log(report(rows));
+    console.log(report(rows, ceiling));
   }
   return EXIT_OK;
 }
