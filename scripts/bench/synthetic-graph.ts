@@ -4,7 +4,8 @@
 // behind every edge (its digest in the edge's `evidence`, ATTESTS its subject, SIGNED_BY one of a few keys).
 //
 // Every digest is the sha256 of a seed string and every choice a hash of the entity's name, so the same spec always
-// yields the same graph, in any order, without keeping it in memory: `loadSteps` streams rows per node or edge kind.
+// yields the same graph, in any order, without keeping it in memory: `loadSteps` (synthetic-load.ts) streams rows per
+// node or edge kind.
 //
 // Shape at scale 1 (about 1.03 M nodes, 2.1 M relationships):
 //   10 foundations × 1,000 branches × chains of 10 derived models (+ ~5 % quantized side leaves, ~1 % merges that
@@ -16,6 +17,7 @@
 
 import { createHash } from 'node:crypto';
 
+/** Bump on any change to the generated rows, here or in synthetic-load.ts: it is part of specHash, so a bump reloads. */
 export const GENERATOR_VERSION = 1;
 
 export interface GraphSpec {
@@ -74,7 +76,7 @@ export function digestOf(seed: string): string {
 }
 
 /** A uniform number in [0, 1) from a string: FNV-1a then murmur3's finaliser. Cheap enough to call millions of times. */
-function rnd(key: string): number {
+export function rnd(key: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
     h ^= key.charCodeAt(i);
@@ -88,7 +90,7 @@ function rnd(key: string): number {
   return (h >>> 0) / 2 ** 32;
 }
 
-const pick = (key: string, n: number): number => Math.floor(rnd(key) * n);
+export const pick = (key: string, n: number): number => Math.floor(rnd(key) * n);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Entities
@@ -139,22 +141,15 @@ const EVAL_NAMES = [
   'bbh',
   'ifeval',
 ];
-const MODEL_FILES = [
+export const MODEL_FILES = [
   'config.json',
   'generation_config.json',
   'model-00001-of-00002.safetensors',
   'model-00002-of-00002.safetensors',
   'special_tokens_map.json',
 ];
-const FOUNDATION_SHARDS = 10;
-type RunKind = 'training' | 'preprocessing' | 'fine-tune' | 'quantization' | 'conversion' | 'distillation';
-
-const PRED = {
-  oms: 'https://model_signing/signature/v1.0',
-  slsa: 'https://slsa.dev/provenance/v1',
-  bom: 'https://cyclonedx.org/bom',
-  test: 'https://in-toto.io/attestation/test-result/v0.1',
-} as const;
+export const FOUNDATION_SHARDS = 10;
+export type RunKind = 'training' | 'preprocessing' | 'fine-tune' | 'quantization' | 'conversion' | 'distillation';
 
 export interface ModelRef {
   /** a stable name of the entity: `F3`, `F3/B17/6`, `F3/B17/6/q`. */
@@ -170,30 +165,30 @@ const foundationName = (f: number): string =>
   `${FAMILIES[f % FAMILIES.length]}-${Math.floor(f / FAMILIES.length) + 2}-${SIZES[f % SIZES.length]}`;
 
 export const modelDigest = (id: string): string => digestOf(`model/${id}`);
-const fileDigest = (owner: string, path: string): string => digestOf(`file/${owner}/${path}`);
-const tokenizerDigest = (f: number): string => digestOf(`file/tokenizer/F${f}`);
+export const fileDigest = (owner: string, path: string): string => digestOf(`file/${owner}/${path}`);
+export const tokenizerDigest = (f: number): string => digestOf(`file/tokenizer/F${f}`);
 export const datasetDigest = (id: string): string => digestOf(`dataset/${id}`);
-const codeDigest = (i: number): string => digestOf(`code/${i}`);
-const attDigest = (kind: string, subject: string): string => digestOf(`attestation/${kind}/${subject}`);
-const keyFingerprint = (k: number): string => digestOf(`key/${k}`).slice('sha256:'.length);
-const builderId = (b: number): string => `https://ci.example.com/builders/gpu-pool-${b}`;
-const runId = (subject: string): string => `https://ci.example.com/runs/${digestOf(`run/${subject}`).slice(7, 31)}`;
+export const codeDigest = (i: number): string => digestOf(`code/${i}`);
+export const attDigest = (kind: string, subject: string): string => digestOf(`attestation/${kind}/${subject}`);
+export const keyFingerprint = (k: number): string => digestOf(`key/${k}`).slice('sha256:'.length);
+export const builderId = (b: number): string => `https://ci.example.com/builders/gpu-pool-${b}`;
+export const runId = (subject: string): string => `https://ci.example.com/runs/${digestOf(`run/${subject}`).slice(7, 31)}`;
 
-function packageName(p: number): string {
+export function packageName(p: number): string {
   return KNOWN_PACKAGES[p] ?? `ml-lib-${p}`;
 }
-function packageVersion(p: number, v: number): string {
+export function packageVersion(p: number, v: number): string {
   return `${1 + (p % 3)}.${v + 1}.${(p + v) % 3}`;
 }
-const purlOf = (p: number, v: number): string => `pkg:pypi/${packageName(p)}@${packageVersion(p, v)}`;
+export const purlOf = (p: number, v: number): string => `pkg:pypi/${packageName(p)}@${packageVersion(p, v)}`;
 /** the package's version some model uses: a recent one is more likely. */
 const versionFor = (spec: GraphSpec, key: string): number =>
   spec.versionsPerPackage - 1 - Math.floor(rnd(key) ** 2 * spec.versionsPerPackage);
 
-const signerOf = (spec: GraphSpec, subject: string): number =>
+export const signerOf = (spec: GraphSpec, subject: string): number =>
   rnd(`key/${subject}`) < 0.7 ? 0 : 1 + pick(`key2/${subject}`, spec.keys - 1);
 
-function runKindOf(m: ModelRef): RunKind {
+export function runKindOf(m: ModelRef): RunKind {
   if (m.position === 0) return 'training';
   if (m.side) return 'quantization';
   if (m.position === 1) return 'fine-tune';
@@ -201,7 +196,7 @@ function runKindOf(m: ModelRef): RunKind {
   return u < 0.45 ? 'fine-tune' : u < 0.7 ? 'quantization' : u < 0.85 ? 'conversion' : 'distillation';
 }
 
-function modelName(m: ModelRef, kind: RunKind): string {
+export function modelName(m: ModelRef, kind: RunKind): string {
   const base = foundationName(m.foundation);
   if (m.position === 0) return base;
   const suffix: Record<RunKind, string> = {
@@ -232,7 +227,7 @@ export function* models(spec: GraphSpec): Generator<ModelRef> {
 }
 
 /** The models `m` derives from, with how. */
-function basesOf(spec: GraphSpec, m: ModelRef, kind: RunKind): { id: string; how: string }[] {
+export function basesOf(spec: GraphSpec, m: ModelRef, kind: RunKind): { id: string; how: string }[] {
   if (m.position === 0) return [];
   if (m.side) return [{ id: m.id.slice(0, -2), how: kind }];
   const parent = m.position === 1 ? `F${m.foundation}` : `F${m.foundation}/B${m.branch}/${m.position - 1}`;
@@ -252,14 +247,14 @@ function derivedCount(spec: GraphSpec, raw: number): number {
   return raw < spec.pretrainingCorpora ? 1 + pick(`derived/R${raw}`, 2) : pick(`derived/R${raw}`, 4);
 }
 
-interface DatasetRef {
+export interface DatasetRef {
   readonly id: string;
   readonly parent: string | null;
   readonly name: string;
   readonly eval: boolean;
 }
 
-function* datasets(spec: GraphSpec): Generator<DatasetRef> {
+export function* datasets(spec: GraphSpec): Generator<DatasetRef> {
   for (let i = 0; i < spec.rawDatasets; i++) {
     const base = i < spec.pretrainingCorpora ? `web-corpus-${i}` : `corpus-${i}`;
     yield { id: `R${i}`, parent: null, name: base, eval: false };
@@ -284,7 +279,7 @@ function* datasets(spec: GraphSpec): Generator<DatasetRef> {
 }
 
 /** Datasets fine-tunes pick from (not the pretraining corpora), in popularity order. */
-function fineTuneDatasets(spec: GraphSpec): string[] {
+export function fineTuneDatasets(spec: GraphSpec): string[] {
   const list: string[] = [];
   for (const d of datasets(spec)) {
     if (d.eval) continue;
@@ -295,7 +290,7 @@ function fineTuneDatasets(spec: GraphSpec): string[] {
 }
 
 /** What a model was trained on: pretraining corpora for a foundation, long-tailed popular datasets for fine-tunes. */
-function trainingSetsOf(spec: GraphSpec, m: ModelRef, kind: RunKind, pool: readonly string[]): string[] {
+export function trainingSetsOf(spec: GraphSpec, m: ModelRef, kind: RunKind, pool: readonly string[]): string[] {
   if (m.position === 0) {
     // Corpus 0 feeds half the foundations (the big fan-out case); each trains on the first derivative (dedup).
     const corpora = new Set<number>();
@@ -310,7 +305,7 @@ function trainingSetsOf(spec: GraphSpec, m: ModelRef, kind: RunKind, pool: reado
   return [...chosen];
 }
 
-function packagesOf(spec: GraphSpec, m: ModelRef, kind: RunKind): number[][] {
+export function packagesOf(spec: GraphSpec, m: ModelRef, kind: RunKind): number[][] {
   const out: number[][] = [];
   const use = (p: number): void => {
     if (p < spec.packages) out.push([p, versionFor(spec, `ver/${m.id}/${p}`)]);
@@ -338,288 +333,10 @@ function packagesOf(spec: GraphSpec, m: ModelRef, kind: RunKind): number[][] {
   return out;
 }
 
-const evaluatedOn = (spec: GraphSpec, id: string): number[] =>
+export const evaluatedOn = (spec: GraphSpec, id: string): number[] =>
   rnd(`eval/${id}`) < 0.3 ? [...new Set([pick(`e1/${id}`, spec.evalDatasets), pick(`e2/${id}`, spec.evalDatasets)])] : [];
-const hasBom = (id: string): boolean => rnd(`bom/${id}`) < 0.1;
-const hasRejected = (id: string): boolean => rnd(`rejected/${id}`) < 0.02;
-
-// ---------------------------------------------------------------------------------------------------------------
-// Load steps: one Cypher statement per node or edge kind, fed rows in batches by the caller.
-
-export type Row = Record<string, unknown>;
-
-export interface LoadStep {
-  readonly name: string;
-  /** runs with `$rows`: a batch of rows. */
-  readonly cypher: string;
-  rows(): Iterable<Row>;
-}
-
-const nodeStep = (name: string, labels: string, rows: () => Iterable<Row>): LoadStep => ({
-  name,
-  cypher: `UNWIND $rows AS row CREATE (n:${labels}) SET n = row`,
-  rows,
-});
-
-const KEY_OF: Record<string, string> = {
-  Artifact: 'digest',
-  Package: 'purl',
-  PipelineRun: 'id',
-  Builder: 'id',
-  Attestation: 'digest',
-  Key: 'fingerprint',
-};
-
-/** Endpoints are found through the identity constraints' indexes; the load creates, never merges (a fresh store). */
-const edgeStep = (name: string, type: string, from: string, to: string, rows: () => Iterable<Row>): LoadStep => ({
-  name,
-  cypher: `UNWIND $rows AS row
-MATCH (a:${from} {${KEY_OF[from]}: row.from})
-MATCH (b:${to} {${KEY_OF[to]}: row.to})
-CREATE (a)-[r:${type}]->(b) SET r = row.props`,
-  rows,
-});
-
-const RECEIVED = Date.UTC(2026, 0, 1);
-const when = (key: string): string => new Date(RECEIVED + Math.floor(rnd(`t/${key}`) * 300 * 86_400_000)).toISOString();
-
-type AttestationRow = {
-  digest: string;
-  predicateType: string;
-  status: 'verified' | 'rejected';
-  method: string | null;
-  reasonCode: string | null;
-  reason: string | null;
-  origin: string;
-  collector: string;
-  receivedAt: string;
-  claimedSubjects: string[];
-};
-
-function attestation(kind: keyof typeof PRED, subject: string, subjectDigest: string): AttestationRow {
-  return {
-    digest: attDigest(kind, subject),
-    predicateType: PRED[kind],
-    status: 'verified',
-    method: 'key',
-    reasonCode: null,
-    reason: null,
-    origin: `https://models.example.com/${subject}`,
-    collector: 'bench',
-    receivedAt: when(`${kind}/${subject}`),
-    claimedSubjects: [subjectDigest],
-  };
-}
-
-/** Everything the benchmark loads, in order: nodes (identity-indexed by migrations/001) first, then relationships. */
-export function loadSteps(spec: GraphSpec): LoadStep[] {
-  const pool = fineTuneDatasets(spec);
-  const modelInfo = function* () {
-    for (const m of models(spec)) {
-      const kind = runKindOf(m);
-      yield { m, kind, digest: modelDigest(m.id) };
-    }
-  };
-  const datasetInfo = function* () {
-    for (const d of datasets(spec)) yield { d, digest: datasetDigest(d.id) };
-  };
-  const slsa = (id: string): string => attDigest('slsa', id);
-  const oms = (id: string): string => attDigest('oms', id);
-  const withBom = (id: string): string[] => (hasBom(id) ? [slsa(id), attDigest('bom', id)] : [slsa(id)]);
-  const filesOf = (m: ModelRef): { path: string; digest: string }[] => {
-    const paths =
-      m.position === 0
-        ? [
-            'config.json',
-            'generation_config.json',
-            ...Array.from(
-              { length: FOUNDATION_SHARDS },
-              (_, i) => `model-${String(i + 1).padStart(5, '0')}-of-000${FOUNDATION_SHARDS}.safetensors`,
-            ),
-          ]
-        : MODEL_FILES;
-    return [
-      ...paths.map((path) => ({ path, digest: fileDigest(m.id, path) })),
-      { path: 'tokenizer.json', digest: tokenizerDigest(m.foundation) },
-    ];
-  };
-  const datasetFiles = (d: DatasetRef): { path: string; digest: string }[] => {
-    const n = 1 + pick(`shards/${d.id}`, 2);
-    return Array.from({ length: n }, (_, i) => {
-      const path = `data/${d.eval ? 'test' : 'train'}-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}.parquet`;
-      return { path, digest: fileDigest(d.id, path) };
-    });
-  };
-
-  return [
-    nodeStep('Key', 'Key', function* () {
-      for (let k = 0; k < spec.keys; k++) yield { fingerprint: keyFingerprint(k) };
-    }),
-    nodeStep('Builder', 'Builder', function* () {
-      for (let b = 0; b < spec.builders; b++) yield { id: builderId(b) };
-    }),
-    nodeStep('Package', 'Package', function* () {
-      for (let p = 0; p < spec.packages; p++)
-        for (let v = 0; v < spec.versionsPerPackage; v++)
-          yield {
-            purl: purlOf(p, v),
-            name: packageName(p),
-            version: packageVersion(p, v),
-            digests: [digestOf(`wheel/${purlOf(p, v)}`)],
-          };
-    }),
-    nodeStep('Dataset', 'Artifact:Dataset', function* () {
-      for (const { d, digest } of datasetInfo()) {
-        yield {
-          digest,
-          name: d.name,
-          omsSigned: true,
-          license: ['cc-by-4.0', 'apache-2.0', 'odc-by', 'mit'][pick(`lic/${d.id}`, 4)],
-          sourceUrl: `https://data.example.com/${d.name}`,
-          datasetType: d.eval ? 'evaluation' : 'text',
-        };
-      }
-    }),
-    nodeStep('code Artifact', 'Artifact', function* () {
-      for (let i = 0; i < spec.codeArtifacts; i++)
-        yield {
-          digest: codeDigest(i),
-          name: `git+https://github.com/org-${i % 50}/train@${digestOf(`commit/${i}`).slice(7, 47)}`,
-        };
-    }),
-    nodeStep('Model', 'Artifact:Model', function* () {
-      for (const { m, kind, digest } of modelInfo())
-        yield { digest, name: modelName(m, kind), declaredModel: true, omsSigned: true };
-    }),
-    nodeStep('File', 'Artifact:File', function* () {
-      for (let f = 0; f < spec.foundations; f++) yield { digest: tokenizerDigest(f), name: 'tokenizer.json' };
-      for (const { m } of modelInfo())
-        for (const file of filesOf(m)) if (file.path !== 'tokenizer.json') yield { digest: file.digest, name: file.path };
-      for (const { d } of datasetInfo())
-        for (const file of datasetFiles(d)) yield { digest: file.digest, name: file.path.split('/').pop() };
-    }),
-    nodeStep('PipelineRun', 'PipelineRun', function* () {
-      const run = (subject: string, kind: RunKind): Row => {
-        const started = when(`run/${subject}`);
-        return {
-          id: runId(subject),
-          runKind: kind,
-          buildType: `https://ml.example.com/${kind}/v1`,
-          startedOn: started,
-          finishedOn: new Date(Date.parse(started) + 3_600_000 * (1 + pick(`hours/${subject}`, 48))).toISOString(),
-          externalParameters: JSON.stringify({ runKind: kind, learningRate: 2e-5, epochs: 1 + pick(`ep/${subject}`, 3) }),
-        };
-      };
-      for (const { m, kind } of modelInfo()) yield run(m.id, kind);
-      for (const { d } of datasetInfo()) if (d.parent) yield run(d.id, 'preprocessing');
-    }),
-    nodeStep('Attestation', 'Attestation', function* () {
-      for (const { m, digest } of modelInfo()) {
-        yield attestation('oms', m.id, digest);
-        yield attestation('slsa', m.id, digest);
-        if (hasBom(m.id)) yield attestation('bom', m.id, digest);
-        if (evaluatedOn(spec, m.id).length > 0) yield attestation('test', m.id, digest);
-        if (hasRejected(m.id))
-          yield {
-            ...attestation('slsa', `${m.id}/rejected`, digest),
-            status: 'rejected',
-            method: null,
-            reasonCode: 'SIGNATURE_INVALID',
-            reason: 'signature does not verify under the trusted key',
-          };
-      }
-      for (const { d, digest } of datasetInfo()) {
-        yield attestation('oms', d.id, digest);
-        if (d.parent) yield attestation('slsa', d.id, digest);
-      }
-    }),
-
-    edgeStep('CONTAINS', 'CONTAINS', 'Artifact', 'Artifact', function* () {
-      for (const { m, digest } of modelInfo())
-        for (const file of filesOf(m)) yield { from: digest, to: file.digest, props: { path: file.path, evidence: [oms(m.id)] } };
-      for (const { d, digest } of datasetInfo())
-        for (const file of datasetFiles(d))
-          yield { from: digest, to: file.digest, props: { path: file.path, evidence: [oms(d.id)] } };
-    }),
-    edgeStep('DERIVED_FROM', 'DERIVED_FROM', 'Artifact', 'Artifact', function* () {
-      for (const { m, kind, digest } of modelInfo())
-        for (const base of basesOf(spec, m, kind))
-          yield { from: digest, to: modelDigest(base.id), props: { how: base.how, evidence: withBom(m.id) } };
-      for (const { d, digest } of datasetInfo())
-        if (d.parent)
-          yield { from: digest, to: datasetDigest(d.parent), props: { how: 'preprocessing', evidence: [slsa(d.id)] } };
-    }),
-    edgeStep('TRAINED_ON', 'TRAINED_ON', 'Artifact', 'Artifact', function* () {
-      for (const { m, kind, digest } of modelInfo())
-        for (const ds of trainingSetsOf(spec, m, kind, pool))
-          yield { from: digest, to: datasetDigest(ds), props: { evidence: [slsa(m.id)] } };
-    }),
-    edgeStep('BUILT_WITH', 'BUILT_WITH', 'Artifact', 'Package', function* () {
-      for (const { m, kind, digest } of modelInfo())
-        for (const [p, v] of packagesOf(spec, m, kind))
-          yield { from: digest, to: purlOf(p as number, v as number), props: { evidence: withBom(m.id) } };
-    }),
-    edgeStep('USED', 'USED', 'Artifact', 'Artifact', function* () {
-      for (const { m, digest } of modelInfo())
-        yield {
-          from: digest,
-          to: codeDigest(pick(`code/${m.id}`, spec.codeArtifacts)),
-          props: { role: 'code', evidence: [slsa(m.id)] },
-        };
-    }),
-    edgeStep('EVALUATED_ON', 'EVALUATED_ON', 'Artifact', 'Artifact', function* () {
-      for (const { m, digest } of modelInfo())
-        for (const e of evaluatedOn(spec, m.id))
-          yield {
-            from: digest,
-            to: datasetDigest(`E${e}`),
-            props: {
-              result: rnd(`pass/${m.id}/${e}`) < 0.8 ? 'PASSED' : 'FAILED',
-              url: `https://evals.example.com/${m.id}/${e}`,
-              evidence: [attDigest('test', m.id)],
-            },
-          };
-    }),
-    edgeStep('PRODUCED_BY', 'PRODUCED_BY', 'Artifact', 'PipelineRun', function* () {
-      for (const { m, digest } of modelInfo()) yield { from: digest, to: runId(m.id), props: { evidence: [slsa(m.id)] } };
-      for (const { d, digest } of datasetInfo())
-        if (d.parent) yield { from: digest, to: runId(d.id), props: { evidence: [slsa(d.id)] } };
-    }),
-    edgeStep('RAN_ON', 'RAN_ON', 'PipelineRun', 'Builder', function* () {
-      for (const { m } of modelInfo())
-        yield { from: runId(m.id), to: builderId(pick(`builder/${m.id}`, spec.builders)), props: { evidence: [slsa(m.id)] } };
-      for (const { d } of datasetInfo())
-        if (d.parent)
-          yield { from: runId(d.id), to: builderId(pick(`builder/${d.id}`, spec.builders)), props: { evidence: [slsa(d.id)] } };
-    }),
-    edgeStep('ATTESTS', 'ATTESTS', 'Attestation', 'Artifact', function* () {
-      for (const { m, digest } of modelInfo()) {
-        yield { from: oms(m.id), to: digest, props: {} };
-        yield { from: slsa(m.id), to: digest, props: {} };
-        if (hasBom(m.id)) yield { from: attDigest('bom', m.id), to: digest, props: {} };
-        if (evaluatedOn(spec, m.id).length > 0) yield { from: attDigest('test', m.id), to: digest, props: {} };
-      }
-      for (const { d, digest } of datasetInfo()) {
-        yield { from: oms(d.id), to: digest, props: {} };
-        if (d.parent) yield { from: slsa(d.id), to: digest, props: {} };
-      }
-    }),
-    edgeStep('SIGNED_BY', 'SIGNED_BY', 'Attestation', 'Key', function* () {
-      const key = (id: string): string => keyFingerprint(signerOf(spec, id));
-      for (const { m } of modelInfo()) {
-        yield { from: oms(m.id), to: key(m.id), props: {} };
-        yield { from: slsa(m.id), to: key(m.id), props: {} };
-        if (hasBom(m.id)) yield { from: attDigest('bom', m.id), to: key(m.id), props: {} };
-        if (evaluatedOn(spec, m.id).length > 0)
-          yield { from: attDigest('test', m.id), to: keyFingerprint(spec.keys - 1), props: {} };
-      }
-      for (const { d } of datasetInfo()) {
-        yield { from: oms(d.id), to: key(d.id), props: {} };
-        if (d.parent) yield { from: slsa(d.id), to: key(d.id), props: {} };
-      }
-    }),
-  ];
-}
+export const hasBom = (id: string): boolean => rnd(`bom/${id}`) < 0.1;
+export const hasRejected = (id: string): boolean => rnd(`rejected/${id}`) < 0.02;
 
 // ---------------------------------------------------------------------------------------------------------------
 // What the benchmark queries

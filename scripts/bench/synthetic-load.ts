@@ -1,0 +1,322 @@
+// Load steps for the synthetic graph (synthetic-graph.ts): one Cypher statement per node or edge kind, fed rows in
+// batches by the caller (query-server.ts). Every row is built from the graph's deterministic names, digests and choices,
+// so the same spec always streams the same rows, in the same order.
+
+import {
+  attDigest,
+  basesOf,
+  builderId,
+  codeDigest,
+  datasetDigest,
+  datasets,
+  digestOf,
+  evaluatedOn,
+  fileDigest,
+  fineTuneDatasets,
+  FOUNDATION_SHARDS,
+  hasBom,
+  hasRejected,
+  keyFingerprint,
+  MODEL_FILES,
+  modelDigest,
+  modelName,
+  models,
+  packageName,
+  packagesOf,
+  packageVersion,
+  pick,
+  purlOf,
+  rnd,
+  runId,
+  runKindOf,
+  signerOf,
+  tokenizerDigest,
+  trainingSetsOf,
+  type DatasetRef,
+  type GraphSpec,
+  type ModelRef,
+  type RunKind,
+} from './synthetic-graph.ts';
+
+/** The predicate type of each kind of attestation. */
+const PRED = {
+  oms: 'https://model_signing/signature/v1.0',
+  slsa: 'https://slsa.dev/provenance/v1',
+  bom: 'https://cyclonedx.org/bom',
+  test: 'https://in-toto.io/attestation/test-result/v0.1',
+} as const;
+
+export type Row = Record<string, unknown>;
+
+export interface LoadStep {
+  readonly name: string;
+  /** runs with `$rows`: a batch of rows. */
+  readonly cypher: string;
+  rows(): Iterable<Row>;
+}
+
+const nodeStep = (name: string, labels: string, rows: () => Iterable<Row>): LoadStep => ({
+  name,
+  cypher: `UNWIND $rows AS row CREATE (n:${labels}) SET n = row`,
+  rows,
+});
+
+const KEY_OF: Record<string, string> = {
+  Artifact: 'digest',
+  Package: 'purl',
+  PipelineRun: 'id',
+  Builder: 'id',
+  Attestation: 'digest',
+  Key: 'fingerprint',
+};
+
+/** Endpoints are found through the identity constraints' indexes; the load creates, never merges (a fresh store). */
+const edgeStep = (name: string, type: string, from: string, to: string, rows: () => Iterable<Row>): LoadStep => ({
+  name,
+  cypher: `UNWIND $rows AS row
+MATCH (a:${from} {${KEY_OF[from]}: row.from})
+MATCH (b:${to} {${KEY_OF[to]}: row.to})
+CREATE (a)-[r:${type}]->(b) SET r = row.props`,
+  rows,
+});
+
+const RECEIVED = Date.UTC(2026, 0, 1);
+const when = (key: string): string => new Date(RECEIVED + Math.floor(rnd(`t/${key}`) * 300 * 86_400_000)).toISOString();
+
+type AttestationRow = {
+  digest: string;
+  predicateType: string;
+  status: 'verified' | 'rejected';
+  method: string | null;
+  reasonCode: string | null;
+  reason: string | null;
+  origin: string;
+  collector: string;
+  receivedAt: string;
+  claimedSubjects: string[];
+};
+
+function attestation(kind: keyof typeof PRED, subject: string, subjectDigest: string): AttestationRow {
+  return {
+    digest: attDigest(kind, subject),
+    predicateType: PRED[kind],
+    status: 'verified',
+    method: 'key',
+    reasonCode: null,
+    reason: null,
+    origin: `https://models.example.com/${subject}`,
+    collector: 'bench',
+    receivedAt: when(`${kind}/${subject}`),
+    claimedSubjects: [subjectDigest],
+  };
+}
+
+/** Everything the benchmark loads, in order: nodes (identity-indexed by migrations/001) first, then relationships. */
+export function loadSteps(spec: GraphSpec): LoadStep[] {
+  const pool = fineTuneDatasets(spec);
+  const modelInfo = function* () {
+    for (const m of models(spec)) {
+      const kind = runKindOf(m);
+      yield { m, kind, digest: modelDigest(m.id) };
+    }
+  };
+  const datasetInfo = function* () {
+    for (const d of datasets(spec)) yield { d, digest: datasetDigest(d.id) };
+  };
+  const slsa = (id: string): string => attDigest('slsa', id);
+  const oms = (id: string): string => attDigest('oms', id);
+  const withBom = (id: string): string[] => (hasBom(id) ? [slsa(id), attDigest('bom', id)] : [slsa(id)]);
+  const filesOf = (m: ModelRef): { path: string; digest: string }[] => {
+    const paths =
+      m.position === 0
+        ? [
+            'config.json',
+            'generation_config.json',
+            ...Array.from(
+              { length: FOUNDATION_SHARDS },
+              (_, i) => `model-${String(i + 1).padStart(5, '0')}-of-000${FOUNDATION_SHARDS}.safetensors`,
+            ),
+          ]
+        : MODEL_FILES;
+    return [
+      ...paths.map((path) => ({ path, digest: fileDigest(m.id, path) })),
+      { path: 'tokenizer.json', digest: tokenizerDigest(m.foundation) },
+    ];
+  };
+  const datasetFiles = (d: DatasetRef): { path: string; digest: string }[] => {
+    const n = 1 + pick(`shards/${d.id}`, 2);
+    return Array.from({ length: n }, (_, i) => {
+      const path = `data/${d.eval ? 'test' : 'train'}-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}.parquet`;
+      return { path, digest: fileDigest(d.id, path) };
+    });
+  };
+
+  return [
+    nodeStep('Key', 'Key', function* () {
+      for (let k = 0; k < spec.keys; k++) yield { fingerprint: keyFingerprint(k) };
+    }),
+    nodeStep('Builder', 'Builder', function* () {
+      for (let b = 0; b < spec.builders; b++) yield { id: builderId(b) };
+    }),
+    nodeStep('Package', 'Package', function* () {
+      for (let p = 0; p < spec.packages; p++)
+        for (let v = 0; v < spec.versionsPerPackage; v++)
+          yield {
+            purl: purlOf(p, v),
+            name: packageName(p),
+            version: packageVersion(p, v),
+            digests: [digestOf(`wheel/${purlOf(p, v)}`)],
+          };
+    }),
+    nodeStep('Dataset', 'Artifact:Dataset', function* () {
+      for (const { d, digest } of datasetInfo()) {
+        yield {
+          digest,
+          name: d.name,
+          omsSigned: true,
+          license: ['cc-by-4.0', 'apache-2.0', 'odc-by', 'mit'][pick(`lic/${d.id}`, 4)],
+          sourceUrl: `https://data.example.com/${d.name}`,
+          datasetType: d.eval ? 'evaluation' : 'text',
+        };
+      }
+    }),
+    nodeStep('code Artifact', 'Artifact', function* () {
+      for (let i = 0; i < spec.codeArtifacts; i++)
+        yield {
+          digest: codeDigest(i),
+          name: `git+https://github.com/org-${i % 50}/train@${digestOf(`commit/${i}`).slice(7, 47)}`,
+        };
+    }),
+    nodeStep('Model', 'Artifact:Model', function* () {
+      for (const { m, kind, digest } of modelInfo())
+        yield { digest, name: modelName(m, kind), declaredModel: true, omsSigned: true };
+    }),
+    nodeStep('File', 'Artifact:File', function* () {
+      for (let f = 0; f < spec.foundations; f++) yield { digest: tokenizerDigest(f), name: 'tokenizer.json' };
+      for (const { m } of modelInfo())
+        for (const file of filesOf(m)) if (file.path !== 'tokenizer.json') yield { digest: file.digest, name: file.path };
+      for (const { d } of datasetInfo())
+        for (const file of datasetFiles(d)) yield { digest: file.digest, name: file.path.split('/').pop() };
+    }),
+    nodeStep('PipelineRun', 'PipelineRun', function* () {
+      const run = (subject: string, kind: RunKind): Row => {
+        const started = when(`run/${subject}`);
+        return {
+          id: runId(subject),
+          runKind: kind,
+          buildType: `https://ml.example.com/${kind}/v1`,
+          startedOn: started,
+          finishedOn: new Date(Date.parse(started) + 3_600_000 * (1 + pick(`hours/${subject}`, 48))).toISOString(),
+          externalParameters: JSON.stringify({ runKind: kind, learningRate: 2e-5, epochs: 1 + pick(`ep/${subject}`, 3) }),
+        };
+      };
+      for (const { m, kind } of modelInfo()) yield run(m.id, kind);
+      for (const { d } of datasetInfo()) if (d.parent) yield run(d.id, 'preprocessing');
+    }),
+    nodeStep('Attestation', 'Attestation', function* () {
+      for (const { m, digest } of modelInfo()) {
+        yield attestation('oms', m.id, digest);
+        yield attestation('slsa', m.id, digest);
+        if (hasBom(m.id)) yield attestation('bom', m.id, digest);
+        if (evaluatedOn(spec, m.id).length > 0) yield attestation('test', m.id, digest);
+        if (hasRejected(m.id))
+          yield {
+            ...attestation('slsa', `${m.id}/rejected`, digest),
+            status: 'rejected',
+            method: null,
+            reasonCode: 'SIGNATURE_INVALID',
+            reason: 'signature does not verify under the trusted key',
+          };
+      }
+      for (const { d, digest } of datasetInfo()) {
+        yield attestation('oms', d.id, digest);
+        if (d.parent) yield attestation('slsa', d.id, digest);
+      }
+    }),
+
+    edgeStep('CONTAINS', 'CONTAINS', 'Artifact', 'Artifact', function* () {
+      for (const { m, digest } of modelInfo())
+        for (const file of filesOf(m)) yield { from: digest, to: file.digest, props: { path: file.path, evidence: [oms(m.id)] } };
+      for (const { d, digest } of datasetInfo())
+        for (const file of datasetFiles(d))
+          yield { from: digest, to: file.digest, props: { path: file.path, evidence: [oms(d.id)] } };
+    }),
+    edgeStep('DERIVED_FROM', 'DERIVED_FROM', 'Artifact', 'Artifact', function* () {
+      for (const { m, kind, digest } of modelInfo())
+        for (const base of basesOf(spec, m, kind))
+          yield { from: digest, to: modelDigest(base.id), props: { how: base.how, evidence: withBom(m.id) } };
+      for (const { d, digest } of datasetInfo())
+        if (d.parent)
+          yield { from: digest, to: datasetDigest(d.parent), props: { how: 'preprocessing', evidence: [slsa(d.id)] } };
+    }),
+    edgeStep('TRAINED_ON', 'TRAINED_ON', 'Artifact', 'Artifact', function* () {
+      for (const { m, kind, digest } of modelInfo())
+        for (const ds of trainingSetsOf(spec, m, kind, pool))
+          yield { from: digest, to: datasetDigest(ds), props: { evidence: [slsa(m.id)] } };
+    }),
+    edgeStep('BUILT_WITH', 'BUILT_WITH', 'Artifact', 'Package', function* () {
+      for (const { m, kind, digest } of modelInfo())
+        for (const [p, v] of packagesOf(spec, m, kind))
+          yield { from: digest, to: purlOf(p as number, v as number), props: { evidence: withBom(m.id) } };
+    }),
+    edgeStep('USED', 'USED', 'Artifact', 'Artifact', function* () {
+      for (const { m, digest } of modelInfo())
+        yield {
+          from: digest,
+          to: codeDigest(pick(`code/${m.id}`, spec.codeArtifacts)),
+          props: { role: 'code', evidence: [slsa(m.id)] },
+        };
+    }),
+    edgeStep('EVALUATED_ON', 'EVALUATED_ON', 'Artifact', 'Artifact', function* () {
+      for (const { m, digest } of modelInfo())
+        for (const e of evaluatedOn(spec, m.id))
+          yield {
+            from: digest,
+            to: datasetDigest(`E${e}`),
+            props: {
+              result: rnd(`pass/${m.id}/${e}`) < 0.8 ? 'PASSED' : 'FAILED',
+              url: `https://evals.example.com/${m.id}/${e}`,
+              evidence: [attDigest('test', m.id)],
+            },
+          };
+    }),
+    edgeStep('PRODUCED_BY', 'PRODUCED_BY', 'Artifact', 'PipelineRun', function* () {
+      for (const { m, digest } of modelInfo()) yield { from: digest, to: runId(m.id), props: { evidence: [slsa(m.id)] } };
+      for (const { d, digest } of datasetInfo())
+        if (d.parent) yield { from: digest, to: runId(d.id), props: { evidence: [slsa(d.id)] } };
+    }),
+    edgeStep('RAN_ON', 'RAN_ON', 'PipelineRun', 'Builder', function* () {
+      for (const { m } of modelInfo())
+        yield { from: runId(m.id), to: builderId(pick(`builder/${m.id}`, spec.builders)), props: { evidence: [slsa(m.id)] } };
+      for (const { d } of datasetInfo())
+        if (d.parent)
+          yield { from: runId(d.id), to: builderId(pick(`builder/${d.id}`, spec.builders)), props: { evidence: [slsa(d.id)] } };
+    }),
+    edgeStep('ATTESTS', 'ATTESTS', 'Attestation', 'Artifact', function* () {
+      for (const { m, digest } of modelInfo()) {
+        yield { from: oms(m.id), to: digest, props: {} };
+        yield { from: slsa(m.id), to: digest, props: {} };
+        if (hasBom(m.id)) yield { from: attDigest('bom', m.id), to: digest, props: {} };
+        if (evaluatedOn(spec, m.id).length > 0) yield { from: attDigest('test', m.id), to: digest, props: {} };
+      }
+      for (const { d, digest } of datasetInfo()) {
+        yield { from: oms(d.id), to: digest, props: {} };
+        if (d.parent) yield { from: slsa(d.id), to: digest, props: {} };
+      }
+    }),
+    edgeStep('SIGNED_BY', 'SIGNED_BY', 'Attestation', 'Key', function* () {
+      const key = (id: string): string => keyFingerprint(signerOf(spec, id));
+      for (const { m } of modelInfo()) {
+        yield { from: oms(m.id), to: key(m.id), props: {} };
+        yield { from: slsa(m.id), to: key(m.id), props: {} };
+        if (hasBom(m.id)) yield { from: attDigest('bom', m.id), to: key(m.id), props: {} };
+        if (evaluatedOn(spec, m.id).length > 0)
+          yield { from: attDigest('test', m.id), to: keyFingerprint(spec.keys - 1), props: {} };
+      }
+      for (const { d } of datasetInfo()) {
+        yield { from: oms(d.id), to: key(d.id), props: {} };
+        if (d.parent) yield { from: slsa(d.id), to: key(d.id), props: {} };
+      }
+    }),
+  ];
+}
