@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'scripts/neo4j/target/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', '.data/', 'scripts/neo4j/target/', 'test/fixtures/', 'dist/', 'test/artifacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +13,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-console': 'error',
     },
+  },
+  {
+    // The explorer runs in the browser and reports to the user through the page, not the console.
+    files: ['src/explorer/**'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', sessionStorage: 'readonly', fetch: 'readonly' } },
   },
   {
     files: ['scripts/**', 'test/**'],

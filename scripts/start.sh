@@ -5,6 +5,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/install.sh
+# The lineage explorer the API serves at /explorer/ (rebuilt only when its sources changed).
+bash scripts/build-web.sh
 if [ -z "${REDIS_URL:-}" ]; then
   bash scripts/redis.sh start
   export REDIS_URL="redis://127.0.0.1:${REDIS_PORT:-6379}"

@@ -7,6 +7,9 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 bash scripts/install.sh
+bash scripts/build-web.sh
+# The explorer's browser tests (test/e2e/) drive Debian's Chromium.
+bash scripts/chromium.sh
 node="$root/node_modules/.bin/node"
 
 started=()
@@ -31,4 +34,4 @@ npm run --silent lint
 echo "== tests"
 # Each file runs in its own process; integration tests own unique queue names and ids, so two run at once.
 "$node" --test --test-reporter=spec --test-concurrency=2 --test-timeout=600000 \
-  'test/unit/**/*.test.ts' 'test/conformance/**/*.test.ts' 'test/integration/**/*.test.ts'
+  'test/unit/**/*.test.ts' 'test/conformance/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts'

@@ -6,6 +6,7 @@ import type { Authorizer } from './auth.ts';
 import { readBody } from './body.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError } from './errors.ts';
+import { EXPLORER_DIR, EXPLORER_PATH, serveExplorer } from './explorer-static.ts';
 import { createGraphqlHandler } from './graphql.ts';
 import type { Metrics } from './metrics.ts';
 import type { QueryLimits } from './query-limits.ts';
@@ -16,6 +17,8 @@ export interface HttpOptions {
   /** false in a worker-only process: only health and metrics are served. */
   readonly serveApi: boolean;
   readonly graphiql: boolean;
+  /** the lineage explorer's built files (default dist/explorer, written by scripts/build-web.sh). */
+  readonly explorerDir?: string;
   readonly limits: QueryLimits;
   readonly authorizer: Authorizer;
   /** called with unexpected errors, which clients see only as INTERNAL. */
@@ -91,6 +94,16 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
       if (method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', 'use POST to replay failed jobs');
       sendJson(response, 202, { replayed: await context.queue.replayFailed() });
       return 'replay';
+    }
+    if (options.serveApi && (url.pathname === '/' || url.pathname === '/explorer')) {
+      response.writeHead(302, { location: EXPLORER_PATH });
+      response.end();
+      return 'explorer';
+    }
+    if (options.serveApi && url.pathname.startsWith(EXPLORER_PATH)) {
+      // The page and its scripts are public; everything they show comes from /graphql, which checks the token.
+      await serveExplorer(options.explorerDir ?? EXPLORER_DIR, url.pathname, method, response);
+      return 'explorer';
     }
     const match = /^\/v1\/attestations\/([^/]+)$/.exec(url.pathname);
     if (options.serveApi && match) {
