@@ -67,6 +67,8 @@ export const configSchema = z.object({
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   /** Largest GraphQL query cost accepted (fields × page sizes, see src/api/query-limits.ts). */
   GRAPHQL_MAX_COST: positiveInt.default(50_000),
+  /** Most nodes one `lineage` answer may have; a larger one is refused with RESULT_TOO_LARGE (lists page instead). */
+  LINEAGE_MAX_NODES: positiveInt.default(10_000),
   /** Base URL clients reach the service at; exported AI-BOMs then link each attestation as <PUBLIC_URL>/v1/attestations/<digest>. */
   PUBLIC_URL: z.url().optional(),
   /** Log verbosity. */

@@ -62,7 +62,13 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   const authorizer = createAuthorizer({ read: config.API_READ_TOKENS, ingest: config.API_INGEST_TOKENS });
   if (!authorizer.enabled && config.ROLE !== 'worker') log.warn('no API tokens configured: every request is allowed');
-  const server = createHttpServer({ graph, queue, ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}) }, metrics, {
+  const context = {
+    graph,
+    queue,
+    maxLineageNodes: config.LINEAGE_MAX_NODES,
+    ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+  };
+  const server = createHttpServer(context, metrics, {
     maxBodyBytes: config.MAX_BODY_BYTES,
     serveApi: config.ROLE !== 'worker',
     graphiql: process.env['NODE_ENV'] !== 'production',

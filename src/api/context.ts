@@ -7,4 +7,6 @@ export interface ApiContext {
   readonly queue: IngestQueue;
   /** base URL clients reach this service at, for links to attestations in exported documents. */
   readonly publicUrl?: string;
+  /** most nodes one lineage answer may have (LINEAGE_MAX_NODES). */
+  readonly maxLineageNodes: number;
 }

@@ -24,3 +24,18 @@ export function toGraphError(error: unknown, doing: string): GraphError {
   const message = error instanceof Error ? error.message : String(error);
   return new GraphError(transient ? 'UNAVAILABLE' : 'QUERY_FAILED', `${doing}: ${message}`, { cause: error });
 }
+
+/**
+ * A question whose answer has more nodes than the caller allows (a lineage of a foundation model at depth 10 can
+ * reach a hundred thousand). Not a fault: the caller asks again with a smaller depth or one direction.
+ */
+export class TooManyNodes extends Error {
+  readonly reached: number;
+  readonly limit: number;
+  constructor(reached: number, limit: number) {
+    super(`the answer would have ${reached} nodes, more than the limit of ${limit}`);
+    this.name = 'TooManyNodes';
+    this.reached = reached;
+    this.limit = limit;
+  }
+}

@@ -1,7 +1,7 @@
 // Public door of the graph domain: connection, migrations, the facts it accepts and the views it returns.
 export { connectGraph, pingGraph, waitForGraph } from './driver.ts';
 export type { ConnectOptions, GraphConnection } from './driver.ts';
-export { GraphError } from './errors.ts';
+export { GraphError, TooManyNodes } from './errors.ts';
 export type { GraphErrorCode } from './errors.ts';
 export { applyMigrations, readMigrations } from './migrate.ts';
 export type { Migration, MigrationReport } from './migrate.ts';

@@ -1,8 +1,10 @@
 // Lineage of one artifact: what it was built from (UPSTREAM), what was built from it (DOWNSTREAM), or both,
 // depth-limited, every edge with the attestations that assert it and their signers. One query per direction:
-// the root found by its digest, the traversal and the evidence of its edges (traverse.ts).
+// the root found by its digest, the traversal and the evidence of its edges (traverse.ts). With `maxNodes`, a
+// lineage reaching more nodes is refused (TooManyNodes) rather than built.
 import { breadthFirst } from './bfs.ts';
 import type { GraphConnection } from './driver.ts';
+import { TooManyNodes } from './errors.ts';
 import type { EvidenceView } from './evidence.ts';
 import { fetchSubgraph, type Direction, type GraphEdge, type GraphNode, type LineageType } from './traverse.ts';
 
@@ -37,6 +39,7 @@ export async function readLineage(
   digest: string,
   direction: Direction | 'BOTH',
   maxDepth: number,
+  options: { readonly maxNodes?: number } = {},
 ): Promise<LineageResult | null> {
   let rootId: string | undefined;
   const directions: Direction[] = direction === 'BOTH' ? ['UPSTREAM', 'DOWNSTREAM'] : [direction];
@@ -51,7 +54,7 @@ export async function readLineage(
       LINEAGE_EDGES,
       side,
       maxDepth,
-      { evidence: true },
+      { evidence: true, ...(options.maxNodes === undefined ? {} : { maxNodes: options.maxNodes }) },
     );
     for (const [digest, view] of subgraph.evidence) evidence.set(digest, view);
     rootId ??= subgraph.starts[0];
@@ -78,6 +81,8 @@ export async function readLineage(
   }
   const root = rootId === undefined ? undefined : known.get(rootId);
   if (!root) return null;
+  // each side was within the limit; both together may not be
+  if (options.maxNodes !== undefined && nodes.size > options.maxNodes) throw new TooManyNodes(nodes.size, options.maxNodes);
   return {
     root,
     nodes: [...nodes.values()].sort((a, b) => a.depth - b.depth || a.key.localeCompare(b.key)),

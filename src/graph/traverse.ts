@@ -15,6 +15,7 @@ import type { Record as Neo4jRecord } from 'neo4j-driver';
 import { breadthFirstTree } from './bfs.ts';
 import { addEvidenceGroups, EVIDENCE_GROUPS, type EvidenceView } from './evidence.ts';
 import type { GraphConnection } from './driver.ts';
+import { TooManyNodes } from './errors.ts';
 import { readAll, readEach } from './read-query.ts';
 
 export type NodeKind = 'MODEL' | 'DATASET' | 'FILE' | 'PACKAGE' | 'RUN' | 'BUILDER' | 'ARTIFACT';
@@ -119,6 +120,9 @@ function toNode(record: Neo4jRecord): GraphNode {
 }
 
 /** A subgraph, with the views of the attestations behind its edges when asked for. */
+/** Cypher integers are 64-bit; this is "no limit" for a count of nodes. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
 export interface SubgraphWithEvidence extends Subgraph {
   readonly evidence: ReadonlyMap<string, EvidenceView>;
 }
@@ -132,21 +136,31 @@ type NodeRow = [
   edges: [string, string, string | null, string[] | null][],
 ];
 
+export interface SubgraphOptions {
+  /** also the evidence of every edge, in the same query (one round trip). */
+  readonly evidence?: boolean;
+  /**
+   * Refuse (TooManyNodes) when more nodes than this are within reach: the server counts them before any row is
+   * built, so an answer too large to be useful costs one count, not a response of that size.
+   */
+  readonly maxNodes?: number;
+}
+
 export function fetchSubgraph(
   graph: GraphConnection,
   starts: Starts,
   types: readonly LineageType[],
   direction: Direction,
   maxDepth: number,
+  options?: SubgraphOptions & { readonly evidence?: false },
 ): Promise<Subgraph>;
-/** With `{ evidence: true }`: also the evidence of every edge, in the same query (one round trip). */
 export function fetchSubgraph(
   graph: GraphConnection,
   starts: Starts,
   types: readonly LineageType[],
   direction: Direction,
   maxDepth: number,
-  options: { readonly evidence: true },
+  options: SubgraphOptions & { readonly evidence: true },
 ): Promise<SubgraphWithEvidence>;
 export async function fetchSubgraph(
   graph: GraphConnection,
@@ -154,37 +168,41 @@ export async function fetchSubgraph(
   types: readonly LineageType[],
   direction: Direction,
   maxDepth: number,
-  options: { readonly evidence?: boolean } = {},
+  options: SubgraphOptions = {},
 ): Promise<Subgraph | SubgraphWithEvidence> {
   const { relTypes, depth } = checked(types, maxDepth);
   const start = startClause(starts);
   if (start.empty) return { starts: [], nodes: new Map(), adjacency: new Map(), evidence: new Map() };
   const [left, right] = direction === 'UPSTREAM' ? ['-', '->'] : ['<-', '-'];
-  // One row per node, or (with evidence) one record: the node rows and the evidence groups of their edges.
+  // One record: a row per node (unless over maxNodes), how many were reached, and with evidence its groups.
   const query = `
     ${start.match}
     OPTIONAL MATCH (s)${left}[:${relTypes}*1..${depth}]${right}(n)
     WITH collect(DISTINCT s) AS starts, collect(DISTINCT n) AS others
-    UNWIND starts + others AS a
-    WITH DISTINCT a, starts
-    WITH [elementId(a), ${KIND('a')}, ${KEY('a')}, a.name, a IN starts,
-          [(a)${left}[r:${relTypes}]${right}(b) | [type(r), elementId(b), ${EDGE_ATTRIBUTE('r')}, r.evidence]]] AS row
+    WITH starts, others, size(starts) + size(others) AS reached
+    CALL (starts, others, reached) {
+      UNWIND CASE WHEN reached > $maxNodes THEN [] ELSE starts + others END AS a
+      WITH DISTINCT a, starts
+      RETURN collect([elementId(a), ${KIND('a')}, ${KEY('a')}, a.name, a IN starts,
+          [(a)${left}[r:${relTypes}]${right}(b) | [type(r), elementId(b), ${EDGE_ATTRIBUTE('r')}, r.evidence]]]) AS rows
+    }
     ${
       options.evidence
-        ? `WITH collect(row) AS rows
-    CALL (rows) {
+        ? `CALL (rows) {
       UNWIND rows AS row UNWIND row[5] AS edge UNWIND coalesce(edge[3], []) AS d
       WITH DISTINCT d
       ${EVIDENCE_GROUPS}
       RETURN collect(group) AS evidence
     }
-    RETURN rows, evidence`
-        : 'RETURN row'
+    RETURN rows, evidence, reached`
+        : 'RETURN rows, reached'
     }`;
-  const records = await readAll(graph, query, start.params, 'traversing lineage');
-  const rows: NodeRow[] = options.evidence
-    ? ((records[0]?.get('rows') as NodeRow[] | undefined) ?? [])
-    : records.map((record) => record.get('row') as NodeRow);
+  const maxNodes = options.maxNodes ?? UNLIMITED;
+  const records = await readAll(graph, query, { ...start.params, maxNodes }, 'traversing lineage');
+  // One record: the node rows (none when over the limit) and how many nodes were within reach.
+  const reached = Number(records[0]?.get('reached') ?? 0);
+  if (reached > maxNodes) throw new TooManyNodes(reached, maxNodes);
+  const rows = (records[0]?.get('rows') as NodeRow[] | undefined) ?? [];
   const nodes = new Map<string, GraphNode>();
   for (const [id, kind, key, name] of rows) nodes.set(id, { id, kind, key: String(key), name: name ?? null });
   // An edge whose other end was not reached leaves a node at the depth limit: a breadth-first search within that

@@ -172,6 +172,25 @@ describe('queries over a signed lineage', () => {
     for (const node of paged) assert.equal(node.path.length, node.depth, `a depth-${node.depth} node has one hop per level`);
   });
 
+  it('refuses a lineage with more nodes than LINEAGE_MAX_NODES, and answers one within it', async () => {
+    const small = await startTestService({ TRUST_POLICY_FILE: await policyFileFor(signer), LINEAGE_MAX_NODES: '3' });
+    try {
+      const q = `query ($d: String!, $n: Int!) { lineage(digest: $d, direction: UPSTREAM, maxDepth: $n) { nodes { key } } }`;
+      const big = await graphql(small.url, q, { d: sha(quant.root), n: 5 });
+      assert.equal(big.errors?.[0]?.extensions?.code, 'RESULT_TOO_LARGE', JSON.stringify(big));
+      assert.match(big.errors?.[0]?.message ?? '', /more than 3/);
+      // one hop up from the quantized model is itself and the fine-tune it came from (plus its run): within 3
+      const near = await graphql(small.url, q, { d: sha(quant.root), n: 1 });
+      assert.equal(near.errors, undefined, JSON.stringify(near.errors));
+      assert.ok((near.data?.['lineage'] as any).nodes.length <= 3);
+      // the service keeps answering after a refusal
+      const again = await graphql(service.url, q, { d: sha(quant.root), n: 5 });
+      assert.equal(again.errors, undefined, JSON.stringify(again.errors));
+    } finally {
+      await small.close();
+    }
+  });
+
   it('answers lineage upstream and downstream with evidence on every edge', async () => {
     const q = `query ($d: String!, $dir: LineageDirection!) { lineage(digest: $d, direction: $dir, maxDepth: 5) {
       root { key } nodes { kind key depth direction } edges { type from { key } to { key } how verified evidence { attestation status } } } }`;

@@ -1,7 +1,7 @@
 // Query.lineage: the subgraph around one artifact, each edge with its evidence.
-import { readLineage } from '../../graph/index.ts';
+import { readLineage, TooManyNodes, type LineageResult } from '../../graph/index.ts';
 import type { ApiContext } from '../context.ts';
-import { parseDigest } from '../errors.ts';
+import { ApiError, parseDigest } from '../errors.ts';
 import { parseDepth } from './depth.ts';
 import { evidenceObject } from './views.ts';
 
@@ -10,7 +10,21 @@ export async function lineage(
   args: { digest: string; direction: 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH'; maxDepth: number },
   context: ApiContext,
 ) {
-  const result = await readLineage(context.graph, parseDigest(args.digest), args.direction, parseDepth(args.maxDepth));
+  // A lineage is one unpaginated graph: past the limit it is refused rather than sent (a foundation model's
+  // downstream at depth 10 can reach a hundred thousand nodes).
+  const depth = parseDepth(args.maxDepth);
+  let result: LineageResult | null;
+  try {
+    result = await readLineage(context.graph, parseDigest(args.digest), args.direction, depth, {
+      maxNodes: context.maxLineageNodes,
+    });
+  } catch (error) {
+    if (!(error instanceof TooManyNodes)) throw error;
+    throw new ApiError(
+      'RESULT_TOO_LARGE',
+      `the lineage reaches ${error.reached} nodes within ${depth} hops, more than ${error.limit}: ask with a smaller maxDepth or one direction (incidentTrace and modelsTrainedOn page through large answers)`,
+    );
+  }
   if (!result) return null;
   return { ...result, edges: result.edges.map((edge) => ({ ...edge, evidence: edge.evidence.map(evidenceObject) })) };
 }
