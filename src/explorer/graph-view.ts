@@ -69,6 +69,30 @@ function stylesheet(): cytoscape.StylesheetJson {
       selector: 'node.compromised',
       style: { 'background-color': '#111827', 'border-color': '#dc2626', 'border-width': 5, shape: 'octagon' },
     },
+    {
+      selector: 'node.aggregate',
+      style: {
+        shape: 'round-rectangle',
+        width: 'label',
+        padding: '10px',
+        'background-color': '#e5e7eb',
+        'border-color': '#6b7280',
+        'border-style': 'double',
+        'border-width': 4,
+        'text-valign': 'center',
+        'text-margin-y': 0,
+        'text-wrap': 'wrap',
+        'text-max-width': '160px',
+        height: 44,
+        'font-size': 13,
+        'font-weight': 'bold',
+        color: '#111827',
+      },
+    },
+    {
+      selector: 'node.aggregate.affected',
+      style: { 'background-color': '#fee2e2', 'border-color': '#dc2626', color: '#7f1d1d' },
+    },
     { selector: 'node:selected', style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.35, 'overlay-padding': 6 } },
     {
       selector: 'edge',
@@ -96,6 +120,10 @@ function stylesheet(): cytoscape.StylesheetJson {
       style: { 'line-style': 'dashed', 'line-color': '#dc2626', 'target-arrow-color': '#dc2626', color: '#b91c1c', width: 3 },
     },
     { selector: 'edge.rejected', style: { 'line-color': '#7f1d1d', 'target-arrow-shape': 'tee', width: 3 } },
+    {
+      selector: 'edge.aggregate',
+      style: { 'line-style': 'dashed', 'line-color': '#9ca3af', 'target-arrow-color': '#9ca3af', width: 2 },
+    },
     { selector: 'edge:selected', style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.35, 'overlay-padding': 4 } },
   ];
 }
@@ -120,13 +148,19 @@ export function createGraphView(container: HTMLElement, onSelect: (selection: Se
     selectionType: 'single',
     boxSelectionEnabled: false,
   });
-  cy.on('tap', 'node', (event) => onSelect({ kind: 'node', id: event.target.id() as string }));
-  cy.on('tap', 'edge', (event) => onSelect({ kind: 'edge', id: event.target.id() as string }));
+  cy.on('tap', 'node', (event) => {
+    if (!(event.target as cytoscape.NodeSingular).hasClass('aggregate'))
+      onSelect({ kind: 'node', id: event.target.id() as string });
+  });
+  cy.on('tap', 'edge', (event) => {
+    if (!(event.target as cytoscape.EdgeSingular).hasClass('aggregate'))
+      onSelect({ kind: 'edge', id: event.target.id() as string });
+  });
   const publish = (): void => {
     // Read back from the drawing, so tests and assistive summaries see what is drawn, not what was meant to be.
     container.dataset['nodes'] = String(cy.nodes().length);
     container.dataset['edges'] = String(cy.edges().length);
-    container.dataset['affected'] = String(cy.nodes('.affected').length);
+    container.dataset['aggregates'] = String(cy.nodes('.aggregate').length);
   };
   return {
     show(plan) {
@@ -138,7 +172,8 @@ export function createGraphView(container: HTMLElement, onSelect: (selection: Se
         name: 'dagre',
         rankDir: 'RL',
         nodeSep: 36,
-        rankSep: 150,
+        // A chain of aggregates needs little room between ranks; individual nodes need room for edge labels.
+        rankSep: plan.aggregates.length > 0 ? 50 : 150,
         animate: false,
         fit: true,
         padding: 24,
@@ -168,7 +203,11 @@ export function createGraphView(container: HTMLElement, onSelect: (selection: Se
       }
     },
     keysWith(className) {
-      return cy.nodes(`.${className}`).map((node) => node.data('key') as string);
+      // Aggregates carry no key: they stand for many nodes, none of them drawn.
+      return cy
+        .nodes(`.${className}`)
+        .map((node) => node.data('key') as string | undefined)
+        .filter((key): key is string => key !== undefined);
     },
     fit() {
       cy.resize();

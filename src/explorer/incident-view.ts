@@ -5,7 +5,16 @@ import type { App } from './app.ts';
 import { append, byId, clear, h, pagedList, saveFile } from './dom.ts';
 import { affectedCsv, affectedJson, collectPages, signerText } from './export.ts';
 import { createGraphView, type GraphView } from './graph-view.ts';
-import { DRAW_CAP, KIND_LABELS, nodeLabel, shortKey, tracePlan, type DrawPlan, type DrawnNode } from './graph-model.ts';
+import {
+  DRAW_CAP,
+  KIND_LABELS,
+  nodeLabel,
+  shortKey,
+  tracePlan,
+  type Aggregate,
+  type DrawPlan,
+  type DrawnNode,
+} from './graph-model.ts';
 import { affectedPage, MAX_PAGE, trace, type TraceOptions } from './queries.ts';
 import type { AffectedNode, Compromised, NodeRef, Trace } from './types.ts';
 
@@ -193,13 +202,15 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
       byId('incident-summary').textContent =
         `${data.summary.total.toLocaleString('en')} affected${kinds ? ` (${kinds})` : ''} by ${data.compromised.map(nodeLabel).join(', ') || 'nothing the graph knows'}, within ${options.maxDepth} hops.`;
       countTables(data);
-      plan = tracePlan(data.compromised, known, data.summary.total);
+      plan = tracePlan(data.compromised, known, data.summary);
       names = new Map(plan.nodes.map((n) => [n.key, nodeLabel(n)]));
       view().show(plan);
       container.dataset['highlighted'] = view().keysWith('affected').join(' ');
       byId('incident-note').textContent =
         plan.note ?? `All ${data.summary.total} affected nodes are drawn, with the paths that reach them.`;
-      pagedList(byId('incident-nodes'), plan.nodes, nodeItem);
+      pagedList(byId('incident-nodes'), [...plan.nodes, ...plan.aggregates], (item) =>
+        'key' in item ? nodeItem(item) : aggregateItem(item),
+      );
       // The whole affected set is known only when it fit on the first page: only then can lineage views mark it.
       onAffected(data.affected.pageInfo.hasNextPage ? null : new Set(known.map((a) => a.node.key)));
       await showPage(0);
@@ -208,6 +219,20 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
     } catch (error) {
       app.fail(error);
     }
+  }
+
+  function aggregateItem(aggregate: Aggregate): HTMLElement {
+    const button = h(
+      'button',
+      { attrs: { type: 'button' }, onClick: () => void showPage(Math.floor(firstAt(aggregate.depth) / TABLE_PAGE)) },
+      aggregate.label,
+    );
+    return h('li', { class: 'aggregate', data: { depth: String(aggregate.depth), count: String(aggregate.count) } }, button);
+  }
+
+  /** Where depth `depth` starts in the nearest-first list: the counts of the ranks before it. */
+  function firstAt(depth: number): number {
+    return (current?.trace.summary.byDepth ?? []).filter((d) => d.depth < depth).reduce((sum, d) => sum + d.count, 0);
   }
 
   function nodeItem(node: DrawnNode): HTMLElement {

@@ -70,6 +70,7 @@ export function createLineageView(app: App) {
         h('span', { class: `badge ${node.kind.toLowerCase()}` }, KIND_LABELS[node.kind]),
         h('span', {}, nodeLabel(node)),
         node.affected ? h('span', { class: 'badge affected' }, 'affected') : null,
+        node.id === '' ? h('span', { class: 'hint' }, `depth ${node.depth}, not drawn`) : null,
       ),
     );
   }
@@ -112,7 +113,10 @@ export function createLineageView(app: App) {
         `${answer.nodes.length} nodes and ${answer.edges.length} edges within ${maxDepth} hops of ${nodeLabel(answer.root)}.`,
         plan.note ?? '',
       ].join(' ');
-      pagedList(nodeList, plan.nodes, nodeItem);
+      // The side list holds every node of the answer, drawn or not, a page at a time.
+      const drawn = new Map(plan.nodes.map((n) => [n.key, n]));
+      const all: DrawnNode[] = answer.nodes.map((n) => drawn.get(n.key) ?? { ...n, id: '', affected: false, compromised: false });
+      pagedList(nodeList, all, nodeItem);
       pagedList(edgeList, plan.edges, edgeItem);
       app.status(`Lineage of ${nodeLabel(answer.root)}: ${answer.nodes.length} nodes.`);
       const root = plan.nodes.find((n) => n.key === answer.root.key);
