@@ -41,8 +41,10 @@ function stylesheet(): cytoscape.StylesheetJson {
         'font-size': 11,
         'text-valign': 'bottom',
         'text-margin-y': 4,
-        'text-wrap': 'ellipsis',
-        'text-max-width': '140px',
+        // Names share long prefixes (acme/foundation-7b-…): wrap them whole rather than cut the part that differs.
+        'text-wrap': 'wrap',
+        'text-overflow-wrap': 'anywhere',
+        'text-max-width': '130px',
         width: 30,
         height: 30,
         'border-width': 2,

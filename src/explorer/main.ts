@@ -30,6 +30,8 @@ function start(): void {
       if (error instanceof ApiError && error.code === 'UNAUTHENTICATED')
         status('The service needs a read token: enter it above and press Enter.', true);
       else if (error instanceof ApiError && error.code === 'FORBIDDEN') status('This token may not read.', true);
+      else if (error instanceof ApiError && error.code === 'RESULT_TOO_LARGE')
+        status(`${error.message} Lower the depth or pick one direction; incident traces page through any size.`, true);
       else status(error instanceof Error ? error.message : String(error), true);
     },
     show,
