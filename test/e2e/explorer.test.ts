@@ -168,6 +168,16 @@ describe('lineage explorer in the browser', { timeout: 180_000 }, () => {
       0,
     );
     await shot(page, '2-lineage');
+
+    // A click on the drawing itself: where cytoscape placed the chat model (its instance hangs on the container).
+    const at = (await page.evaluate(
+      `(() => { const p = document.getElementById('lineage-graph')._cyreg.cy.getElementById('n:${chat}').renderedPosition(); return { x: p.x, y: p.y }; })()`,
+    )) as { x: number; y: number };
+    const box = await page.locator('#lineage-graph').boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await page.locator(`#evidence[data-selected="${chat}"]`).waitFor();
+    await page.locator('#evidence-body h3', { hasText: 'acme/foundation-7b-chat' }).waitFor();
   });
 
   it('evidence: an edge opened from the keyboard shows every attestation behind it with signer, status and times', async () => {
