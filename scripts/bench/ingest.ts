@@ -213,15 +213,29 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
       const { status, body } = await post(agent, `${api.url}/v1/attestations?origin=${origin}`, bytes);
       if (status !== 202) throw new BenchAbort(`submission answered ${status}: ${body}`);
     };
-    const finished = async (n: number): Promise<boolean> => {
-      const counts = await queue.getJobCounts('completed', 'failed');
+    // Done when every submission was accepted (its job exists) and no job is left to run. Not "completed ≥ n":
+    // the queue keeps only the latest finished jobs (removeOnComplete in src/ingest/queue.ts).
+    let accepted = false;
+    const finished = async (): Promise<boolean> => {
+      const counts = await queue.getJobCounts(
+        'failed',
+        'waiting',
+        'active',
+        'delayed',
+        'prioritized',
+        'paused',
+        'waiting-children',
+      );
       if ((counts['failed'] ?? 0) > 0) throw new BenchAbort(`${counts['failed']} jobs failed`);
-      return (counts['completed'] ?? 0) >= n;
+      const left = Object.entries(counts).reduce((sum, [state, n]) => (state === 'failed' ? sum : sum + n), 0);
+      return accepted && left === 0;
     };
 
     process.stderr.write(`  [${runId}] warm-up: ${warm.documents.length} attestations …\n`);
     await inParallel(warm.documents, settings.submitters, (d) => submit(d.bytes, 'bench-warmup'));
-    await waitUntil(() => finished(warm.documents.length), 300_000, 'the warm-up');
+    accepted = true;
+    await waitUntil(finished, 300_000, 'the warm-up');
+    accepted = false;
 
     const pids: Record<string, number> = { ...localServerPids(env.NEO4J_URI, env.REDIS_URL) };
     workers.forEach((w, i) => (pids[`worker ${i + 1}`] = w.pid));
@@ -234,9 +248,15 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
     const submitting = inParallel(documents, settings.submitters, async (d) => {
       await submit(d.bytes, 'bench');
       submitted++;
-    }).then(() => performance.now());
-    const total = warm.documents.length + documents.length;
-    await waitUntil(() => finished(total), 600_000, `committing ${documents.length} attestations`);
+    }).then(() => {
+      accepted = true;
+      return performance.now();
+    });
+    // a rejected submission ends the wait at once instead of after the timeout
+    await Promise.race([
+      waitUntil(finished, 600_000, `committing ${documents.length} attestations`),
+      submitting.then(() => new Promise<never>(() => undefined)),
+    ]);
     const end = performance.now();
     const submitEnd = await submitting;
     if (submitted !== documents.length) throw new BenchAbort(`only ${submitted} submissions were accepted`);
@@ -254,6 +274,7 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
     );
     const verified = Number(records[0]?.get('n') ?? 0);
     if (verified !== ids.length) throw new BenchAbort(`${verified} of ${ids.length} attestations are in the graph as VERIFIED`);
+    // among the finished jobs the queue still keeps (the latest 10,000)
     const retried = (await queue.getJobs(['completed'], 0, -1)).filter((job) => job.attemptsMade > 1).length;
 
     const seconds = (end - start) / 1000;
