@@ -223,7 +223,6 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
         'active',
         'delayed',
         'prioritized',
-        'paused',
         'waiting-children',
       );
       if ((counts['failed'] ?? 0) > 0) throw new BenchAbort(`${counts['failed']} jobs failed`);
