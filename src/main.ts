@@ -118,7 +118,9 @@ export async function main(): Promise<void> {
   const roles = config.ROLE === 'all' ? 'api + worker' : config.ROLE;
   process.stdout.write(`model provenance graph (${roles}) listening on ${service.url}\n`);
   if (config.ROLE !== 'worker') {
-    process.stdout.write(`  GraphQL:  ${service.url}/graphql\n  Ingest:   POST ${service.url}/v1/attestations\n`);
+    process.stdout.write(
+      `  Explorer: ${service.url}/explorer/\n  GraphQL:  ${service.url}/graphql\n  Ingest:   POST ${service.url}/v1/attestations\n`,
+    );
   }
   process.stdout.write(`  Health:   ${service.url}/readyz   Metrics: ${service.url}/metrics\n`);
   const stop = (signal: string): void => {
