@@ -16,6 +16,11 @@ export interface Case {
   readonly targetMs?: number;
   /** one call; returns a short description of the answer's size, throws BenchAbort when the shape is wrong. */
   readonly op: () => Promise<string>;
+  /**
+   * At most this many warm-up and timed calls (default: the run's): for the seconds-long scale cases, which would
+   * otherwise take minutes. Their calls still take turns with the others'.
+   */
+  readonly maxRuns?: number;
 }
 
 export const fmt = (n: number): string => n.toLocaleString('en-US');
@@ -119,12 +124,14 @@ export async function measure(recorder: Recorder, list: readonly Case[], runs: n
     answers.set(c.name, await c.op());
     process.stderr.write(`${answers.get(c.name)} (${(performance.now() - start).toFixed(0)} ms cold)\n`);
   }
-  for (let i = 0; i < warmup; i++) for (const c of list) await c.op();
+  const within = (c: Case, i: number): boolean => i < (c.maxRuns ?? Infinity);
+  for (let i = 0; i < warmup; i++) for (const c of list) if (within(c, i)) await c.op();
   const times = list.map(() => [] as number[]);
   const dbTimes = list.map(() => [] as number[]);
   const queryCounts = list.map(() => 0);
   for (let i = 0; i < runs; i++) {
     for (const [index, c] of list.entries()) {
+      if (!within(c, i)) continue;
       recorder.calls.length = 0;
       const start = performance.now();
       await c.op();

@@ -37,7 +37,7 @@ import {
   REPO,
   startOwnNeo4j,
 } from './query-server.ts';
-import { benchTargets, scaledSpec, specHash, type GraphSpec, type Targets } from './synthetic-graph.ts';
+import { benchTargets, keyFingerprint, scaledSpec, specHash, type GraphSpec, type Targets } from './synthetic-graph.ts';
 
 export const summary = 'p50/p95 of traceIncident, modelsTrainedOn, readLineage (and aiBom) on a ~1 M-node synthetic graph';
 
@@ -45,7 +45,7 @@ const USAGE = `usage: npm run bench -- query [--runs N] [--warmup N] [--only CAS
 
   --runs N      timed calls per case, after warm-up (default 40)
   --warmup N    untimed calls per case first (default 20: a freshly started Neo4j JVM needs them to compile its hot paths)
-  --only CASES  run only these cases (comma-separated): trace, trace-all, trained-on, trained-on-big, lineage, ai-bom
+  --only CASES  run only these cases (comma-separated): trace, trace-all, trace-package, trace-key, trained-on, trained-on-big, lineage, ai-bom
   --plan        also print each case's Cypher under PROFILE (operators, rows, db hits)
   --rebuild     drop the benchmark database and load the synthetic graph again
   --scale X     a smaller graph of the same shape, for trying the benchmark out (default 1; figures need 1)
@@ -116,6 +116,39 @@ function cases(graph: GraphConnection, targets: Targets, aiBom: AiBomExport | nu
         );
         const paths = await explained(result, result.affected.length);
         return `${fmt(paths)} paths`;
+      },
+    },
+    {
+      name: 'trace-package',
+      question: `traceIncident(package pkg:pypi/torch, every version, maxDepth ${depth}) + explain(first ${PAGE})`,
+      maxRuns: 5,
+      op: async () => {
+        const result = await traceIncident(
+          graph,
+          { kind: 'package', purl: 'pkg:pypi/torch' },
+          { maxDepth: depth, verifiedOnly: false },
+        );
+        // every model of the spec is built with torch (synthetic-graph.ts packagesOf)
+        if (result.affected.length < spec.foundations * spec.branchesPerFoundation * spec.chainLength)
+          throw new BenchAbort(`the torch trace reached only ${result.affected.length} nodes`);
+        await explained(result, PAGE);
+        return `${fmt(result.affected.length)} affected, ${fmt(result.compromised.length)} versions`;
+      },
+    },
+    {
+      name: 'trace-key',
+      question: `traceIncident(key 0: signed ~70% of all attestations, maxDepth ${depth}) + explain(first ${PAGE})`,
+      maxRuns: 5,
+      op: async () => {
+        const result = await traceIncident(
+          graph,
+          { kind: 'key', fingerprint: keyFingerprint(0) },
+          { maxDepth: depth, verifiedOnly: false },
+        );
+        if (result.affected.length < spec.branchesPerFoundation)
+          throw new BenchAbort(`the key trace reached only ${result.affected.length} nodes`);
+        const page = await explained(result, PAGE);
+        return `${fmt(result.affected.length)} affected (${fmt(page)} explained)`;
       },
     },
     {

@@ -13,7 +13,7 @@ export interface Reached {
  * `follow` decides which edges may be walked (e.g. only edges with verified evidence);
  * `next` gives the node an edge leads to in the traversal direction.
  */
-export function breadthFirstTree(
+function breadthFirstTree(
   subgraph: Subgraph,
   maxDepth: number,
   follow: (edge: GraphEdge) => boolean,

@@ -12,7 +12,6 @@
 // An edge names its other end by id only, and subgraph rows are lists, not maps: at 10,000 rows, decoding map keys
 // and a projection of the far node per edge cost more than the traversal itself.
 import type { Record as Neo4jRecord } from 'neo4j-driver';
-import { breadthFirstTree } from './bfs.ts';
 import { addEvidenceGroups, EVIDENCE_GROUPS, type EvidenceView } from './evidence.ts';
 import type { GraphConnection } from './driver.ts';
 import { TooManyNodes } from './errors.ts';
@@ -246,10 +245,10 @@ export interface PathTreeOptions {
 
 /**
  * Every node within `maxDepth` hops of the starts with the edge to its parent on one shortest path. From one start
- * this is `ANY SHORTEST` in the server, one row per node.
- * From several (a package's versions, everything a key
- * signed) a per-start search would repeat the shared part of the graph once per start, so the subgraph is fetched
- * once (`fetchSubgraph`) and searched from all starts at once here.
+ * this is `ANY SHORTEST` in the server, one row per node. From several (a package's versions, everything a key
+ * signed: tens of thousands) it is a breadth-first search one level per query (`fetchLevels`): a search per start
+ * would walk the shared part of the graph once per start, and fetching the whole subgraph first ran out of Neo4j's
+ * transaction memory for a key that signed 22,000 attestations.
  */
 export async function fetchPathTree(
   graph: GraphConnection,
@@ -263,12 +262,7 @@ export async function fetchPathTree(
   const start = startClause(starts);
   if (start.empty) return { starts: [], nodes: new Map(), reached: new Map() };
   const several = Array.isArray(starts) ? starts.length > 1 : (starts as { digests: readonly string[] }).digests.length > 1;
-  if (several) {
-    const subgraph = await fetchSubgraph(graph, starts, types, direction, depth);
-    const follow = options.evidencedOnly ? (edge: GraphEdge) => edge.evidence.length > 0 : () => true;
-    const next = direction === 'UPSTREAM' ? (edge: GraphEdge) => edge.to : (edge: GraphEdge) => edge.from;
-    return { starts: subgraph.starts, nodes: subgraph.nodes, reached: breadthFirstTree(subgraph, depth, follow, next) };
-  }
+  if (several) return fetchLevels(graph, start, relTypes, direction, depth, options);
   const [left, right] = direction === 'UPSTREAM' ? ['-', '->'] : ['<-', '-'];
   const where = options.evidencedOnly ? ' WHERE size(coalesce(r.evidence, [])) > 0' : '';
   const query = `
@@ -299,5 +293,64 @@ export async function fetchPathTree(
         : toEdge(type, node.id, parent, attribute, evidence);
     reached.set(node.id, { depth: Number(record.get('depth')), edge });
   });
+  return { starts: startIds, nodes, reached };
+}
+
+/**
+ * Multi-source breadth-first search, one query per level: the frontier's neighbours in the traversal direction,
+ * of which those not reached before form the next frontier. Every node is expanded once, whatever the number of
+ * starts, and rows stream in (no list of the whole subgraph is built in the server). A node reached at the same
+ * level from several parents keeps the first.
+ */
+async function fetchLevels(
+  graph: GraphConnection,
+  start: { match: string; params: Record<string, unknown> },
+  relTypes: string,
+  direction: Direction,
+  depth: number,
+  options: PathTreeOptions,
+): Promise<PathTree> {
+  const nodes = new Map<string, GraphNode>();
+  const reached = new Map<string, TreeEntry>();
+  const startIds: string[] = [];
+  await readEach(
+    graph,
+    `${start.match} RETURN DISTINCT elementId(s) AS id, ${KIND('s')} AS kind, ${KEY('s')} AS key, s.name AS name`,
+    start.params,
+    'traversing lineage',
+    (record) => {
+      const node = toNode(record);
+      nodes.set(node.id, node);
+      reached.set(node.id, { depth: 0, edge: null });
+      startIds.push(node.id);
+    },
+  );
+  const [left, right] = direction === 'UPSTREAM' ? ['-', '->'] : ['<-', '-'];
+  const where = options.evidencedOnly ? ' WHERE size(coalesce(r.evidence, [])) > 0' : '';
+  const query = `
+    UNWIND $frontier AS parentId
+    MATCH (parent) WHERE elementId(parent) = parentId
+    MATCH (parent)${left}[r:${relTypes}]${right}(n)${where}
+    RETURN parentId AS parent, elementId(n) AS id, ${KIND('n')} AS kind, ${KEY('n')} AS key, n.name AS name, type(r) AS type,
+           ${EDGE_ATTRIBUTE('r')} AS attribute, r.evidence AS evidence`;
+  let frontier = startIds;
+  for (let level = 1; level <= depth && frontier.length > 0; level++) {
+    const next: string[] = [];
+    await readEach(graph, query, { frontier }, 'traversing lineage', (record) => {
+      const id = record.get('id') as string;
+      if (reached.has(id)) return;
+      const node = toNode(record);
+      nodes.set(id, node);
+      const parent = record.get('parent') as string;
+      const type = record.get('type') as string;
+      const attribute = record.get('attribute') as string | null;
+      const evidence = record.get('evidence') as string[] | null;
+      const edge =
+        direction === 'UPSTREAM' ? toEdge(type, parent, id, attribute, evidence) : toEdge(type, id, parent, attribute, evidence);
+      reached.set(id, { depth: level, edge });
+      next.push(id);
+    });
+    frontier = next;
+  }
   return { starts: startIds, nodes, reached };
 }
