@@ -57,6 +57,11 @@ export function createGraphqlHandler(
         const original = error instanceof GraphQLError ? error.originalError : error;
         if (original instanceof ApiError) return original.toGraphQLError();
         const code = (original as { code?: unknown } | undefined)?.code;
+        if (code === 'TOO_LARGE') {
+          return new GraphQLError('the answer needs more memory than the database allows one query: ask a smaller question', {
+            extensions: { code: 'RESULT_TOO_LARGE' },
+          });
+        }
         if (code === 'UNAVAILABLE' || code === 'QUEUE_UNAVAILABLE') {
           return new GraphQLError('a backing service is unavailable; try again shortly', {
             extensions: { code: 'SERVICE_UNAVAILABLE' },

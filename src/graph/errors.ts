@@ -1,7 +1,17 @@
 // Graph faults are infrastructure errors: the caller retries `UNAVAILABLE`, reports the rest.
 import neo4j from 'neo4j-driver';
 
-export type GraphErrorCode = 'UNAVAILABLE' | 'QUERY_FAILED' | 'MIGRATION_FAILED';
+/** TOO_LARGE: the query needed more memory than the server allows one transaction (not worth retrying as is). */
+export type GraphErrorCode = 'UNAVAILABLE' | 'QUERY_FAILED' | 'MIGRATION_FAILED' | 'TOO_LARGE';
+
+/**
+ * Neo4j reports a transaction over `dbms.memory.transaction.total.max` (or `db.memory.transaction.max`) as a
+ * transient error, but the same question fails the same way every time: it must be asked smaller.
+ */
+const MEMORY_LIMIT_CODES = new Set([
+  'Neo.TransientError.General.MemoryPoolOutOfMemoryError',
+  'Neo.TransientError.General.TransactionMemoryLimit',
+]);
 
 export class GraphError extends Error {
   readonly code: GraphErrorCode;
@@ -20,6 +30,11 @@ export class GraphError extends Error {
 /** Wraps a driver error: connection loss and transient errors become UNAVAILABLE so the queue retries them. */
 export function toGraphError(error: unknown, doing: string): GraphError {
   if (error instanceof GraphError) return error;
+  if (error instanceof neo4j.Neo4jError && MEMORY_LIMIT_CODES.has(error.code)) {
+    return new GraphError('TOO_LARGE', `${doing}: the database refused the memory this needs: ${error.message}`, {
+      cause: error,
+    });
+  }
   const transient = error instanceof neo4j.Neo4jError && neo4j.isRetryableError(error);
   const message = error instanceof Error ? error.message : String(error);
   return new GraphError(transient ? 'UNAVAILABLE' : 'QUERY_FAILED', `${doing}: ${message}`, { cause: error });
