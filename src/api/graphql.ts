@@ -17,6 +17,7 @@ import { submission } from './resolvers/submission.ts';
 import { useQueryLimits, type QueryLimits } from './query-limits.ts';
 import { aiBom } from './resolvers/ai-bom.ts';
 import { JSONScalar } from './resolvers/json-scalar.ts';
+import { TraceCache } from './resolvers/trace-cache.ts';
 import { search, searchHitAttestation } from './resolvers/search.ts';
 
 export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../schema');
@@ -42,6 +43,8 @@ export function createGraphqlHandler(
       SearchHit: { attestation: searchHitAttestation },
     },
   });
+  // One cache per server: every request pages through the same recent traces.
+  const shared: ApiContext = { ...context, traces: new TraceCache() };
   return createYoga<Record<string, unknown>, ApiContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -49,7 +52,7 @@ export function createGraphqlHandler(
     landingPage: false,
     // Expected errors are answers, not incidents; unexpected ones are logged once below, by us.
     logging: false,
-    context: () => context,
+    context: () => shared,
     plugins: [useQueryLimits(options.limits)],
     maskedErrors: {
       // Our own errors keep their code and message; everything else becomes a generic INTERNAL.

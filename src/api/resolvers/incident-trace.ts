@@ -17,10 +17,12 @@ export async function incidentTrace(
   args: { compromised: CompromisedInput; maxDepth: number; verifiedOnly: boolean; first: number; after?: string | null },
   context: ApiContext,
 ) {
-  const result = await traceIncident(context.graph, toCompromised(args.compromised), {
-    maxDepth: parseDepth(args.maxDepth),
-    verifiedOnly: args.verifiedOnly,
-  });
+  const compromised = toCompromised(args.compromised);
+  const options = { maxDepth: parseDepth(args.maxDepth), verifiedOnly: args.verifiedOnly };
+  const trace = () => traceIncident(context.graph, compromised, options);
+  const result = await (context.traces
+    ? context.traces.get(['incidentTrace', compromised, options], trace, !args.after)
+    : trace());
   return {
     compromised: result.compromised,
     summary: summaryObject(result),

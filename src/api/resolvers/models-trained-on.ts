@@ -10,6 +10,8 @@ export async function modelsTrainedOn(
   args: { dataset: string; transitive: boolean; maxDepth: number; first: number; after?: string | null },
   context: ApiContext,
 ) {
-  const result = await findModels(context.graph, parseDigest(args.dataset), args.transitive, parseDepth(args.maxDepth));
+  const question = [parseDigest(args.dataset), args.transitive, parseDepth(args.maxDepth)] as const;
+  const trace = () => findModels(context.graph, ...question);
+  const result = await (context.traces ? context.traces.get(['modelsTrainedOn', ...question], trace, !args.after) : trace());
   return explainPage(result, args.first, args.after);
 }
