@@ -217,14 +217,7 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
     // the queue keeps only the latest finished jobs (removeOnComplete in src/ingest/queue.ts).
     let accepted = false;
     const finished = async (): Promise<boolean> => {
-      const counts = await queue.getJobCounts(
-        'failed',
-        'waiting',
-        'active',
-        'delayed',
-        'prioritized',
-        'waiting-children',
-      );
+      const counts = await queue.getJobCounts('failed', 'waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
       if ((counts['failed'] ?? 0) > 0) throw new BenchAbort(`${counts['failed']} jobs failed`);
       const left = Object.entries(counts).reduce((sum, [state, n]) => (state === 'failed' ? sum : sum + n), 0);
       return accepted && left === 0;
