@@ -46,3 +46,13 @@ export function createRequest(endpoint: string, token: () => string | null, fetc
     return body.data as T;
   };
 }
+
+/** What to tell the user about a failed request: the API's message, with what to do when there is something to do. */
+export function explainError(error: unknown): string {
+  if (error instanceof ApiError && error.code === 'UNAUTHENTICATED')
+    return 'The service needs a read token: enter it above and press Enter.';
+  if (error instanceof ApiError && error.code === 'FORBIDDEN') return 'This token may not read.';
+  if (error instanceof ApiError && error.code === 'RESULT_TOO_LARGE')
+    return `${error.message.replace(/\.?$/, '.')} Lower the depth or pick one direction; incident traces page through any size.`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -62,9 +62,9 @@ export function pagedList<T>(list: HTMLElement, items: readonly T[], render: (it
   showMore();
 }
 
-/** Saves text as a file through a blob: URL (the page's CSP allows blob: downloads only). */
-export function saveFile(name: string, text: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves text (or a Blob already built) as a file through a blob: URL (the page's CSP allows blob: downloads only). */
+export function saveFile(name: string, content: string | Blob, type: string): void {
+  const url = URL.createObjectURL(typeof content === 'string' ? new Blob([content], { type }) : content);
   const link = h('a', { attrs: { href: url, download: name } });
   document.body.appendChild(link);
   link.click();

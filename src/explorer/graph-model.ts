@@ -10,6 +10,12 @@ import type { AffectedNode, Lineage, LineageEdge, NodeKind, NodeRef, Status, Tra
 export const DRAW_CAP = 300;
 /** A rank wider than this is a column of unreadable dots: it and everything beyond it are aggregated. */
 export const RANK_CAP = 40;
+/**
+ * A rank drawn one by one but wider than this is drawn as small nodes without labels (a name shows on hover and
+ * selection, and the list has them all): forty labelled nodes stacked in one column would shrink the whole drawing,
+ * the counts of the aggregated ranks included, to fit its height.
+ */
+export const LABEL_CAP = 12;
 
 export interface ElementDef {
   readonly group: 'nodes' | 'edges';
@@ -103,8 +109,9 @@ function nodeElement(node: DrawnNode, extra: readonly string[]): ElementDef {
   };
 }
 
-function edgeElement(edge: DrawnEdge): ElementDef {
+function edgeElement(edge: DrawnEdge, crowded: ReadonlySet<string>): ElementDef {
   const classes = [edge.type.toLowerCase()];
+  if (crowded.has(nodeId(edge.from)) || crowded.has(nodeId(edge.to))) classes.push('crowded');
   if (!edge.verified) classes.push('unverified');
   if (edge.evidence.some((e) => e.status === 'REJECTED')) classes.push('rejected');
   // Colour says the relationship (see the legend); the label stays short so small graphs remain readable.
@@ -116,6 +123,13 @@ function edgeElement(edge: DrawnEdge): ElementDef {
   };
 }
 
+/** Ids of the drawn nodes whose rank (`rankOf`) holds more than LABEL_CAP drawn nodes. */
+function crowdedIds<N extends DrawnNode>(nodes: readonly N[], rankOf: (node: N) => string): Set<string> {
+  const sizes = new Map<string, number>();
+  for (const node of nodes) sizes.set(rankOf(node), (sizes.get(rankOf(node)) ?? 0) + 1);
+  return new Set(nodes.filter((node) => (sizes.get(rankOf(node)) ?? 0) > LABEL_CAP).map((node) => node.id));
+}
+
 interface Rank {
   readonly side: Side;
   readonly depth: number;
@@ -124,6 +138,8 @@ interface Rank {
   /** the rank's nodes, when all of them are at hand (a trace has only its first page). */
   readonly known: boolean;
   readonly label: string;
+  /** the count as the drawing shows it, above the depth (`label` when absent). */
+  readonly drawnLabel?: string;
 }
 
 /**
@@ -166,7 +182,7 @@ function aggregateElements(
     aggregates.push({ id, side: rank.side, depth: rank.depth, count: rank.count, label });
     elements.push({
       group: 'nodes',
-      data: { id, label: `${rank.label}\ndepth ${rank.depth}`, count: rank.count },
+      data: { id, label: `${rank.drawnLabel ?? rank.label}\ndepth ${rank.depth}`, count: rank.count },
       classes: `aggregate${affected ? ' affected' : ''}`,
     });
     const previous = aggregatedAt.has(`${rank.side}:${rank.depth - 1}`)
@@ -192,7 +208,10 @@ export function lineagePlan(answer: Lineage, highlight: ReadonlySet<string> = ne
   for (const node of answer.nodes) {
     if (node.direction === 'ROOT') continue;
     const key = `${node.direction}:${node.depth}`;
-    byRank.set(key, [...(byRank.get(key) ?? []), node]);
+    // Appended in place: copying the rank for each node would be quadratic in a rank of thousands.
+    const rank = byRank.get(key);
+    if (rank) rank.push(node);
+    else byRank.set(key, [node]);
   }
   const ranks: Rank[] = [...byRank.values()].map((nodes) => {
     const counts = new Map<NodeKind, number>();
@@ -203,7 +222,7 @@ export function lineagePlan(answer: Lineage, highlight: ReadonlySet<string> = ne
   const { drawn, aggregated } = splitRanks(ranks, cap);
   const kept = answer.nodes
     .filter((n) => n.direction === 'ROOT' || drawn.has(`${n.direction}:${n.depth}`))
-    .map((n): DrawnNode => ({ ...n, id: nodeId(n.key), affected: highlight.has(n.key), compromised: false }));
+    .map((n) => ({ ...n, id: nodeId(n.key), affected: highlight.has(n.key), compromised: false }));
   const keys = new Set(kept.map((n) => n.key));
   const edges = answer.edges
     .filter((e) => keys.has(e.from.key) && keys.has(e.to.key))
@@ -220,10 +239,16 @@ export function lineagePlan(answer: Lineage, highlight: ReadonlySet<string> = ne
   const drawnAt = (side: Side, depth: number): string[] =>
     depth === 0 ? [answer.root.key] : (byRank.get(`${side}:${depth}`) ?? []).map((n) => n.key);
   const { elements, aggregates } = aggregateElements(aggregated, drawnAt, false);
+  const crowded = crowdedIds(
+    kept.filter((n) => n.key !== answer.root.key),
+    (n) => `${n.direction}:${n.depth}`,
+  );
   return {
     elements: [
-      ...kept.map((n) => nodeElement(n, n.key === answer.root.key ? ['root'] : [])),
-      ...edges.map(edgeElement),
+      ...kept.map((n) =>
+        nodeElement(n, [...(n.key === answer.root.key ? ['root'] : []), ...(crowded.has(n.id) ? ['crowded'] : [])]),
+      ),
+      ...edges.map((e) => edgeElement(e, crowded)),
       ...elements,
     ],
     nodes: kept,
@@ -252,6 +277,8 @@ export function tracePlan(
     count,
     known: fetched.get(depth) === count,
     label: `${count.toLocaleString('en')} affected`,
+    // A chain of a dozen counts must fit the drawing's width: the red of an affected count says the rest.
+    drawnLabel: count.toLocaleString('en'),
   }));
   const { drawn, aggregated } = splitRanks(ranks, cap);
   const shown = affected.filter((a) => drawn.has(`DOWNSTREAM:${a.depth}`));
@@ -292,8 +319,16 @@ export function tracePlan(
   const drawnAt = (_: Side, depth: number): string[] =>
     depth === 0 ? compromised.map((n) => n.key) : shown.filter((a) => a.depth === depth).map((a) => a.node.key);
   const { elements, aggregates } = aggregateElements(aggregated, drawnAt, true);
+  const crowded = crowdedIds(
+    kept.filter((n) => !n.compromised),
+    (n) => String(n.depth),
+  );
   return {
-    elements: [...kept.map((n) => nodeElement(n, [])), ...[...edges.values()].map(edgeElement), ...elements],
+    elements: [
+      ...kept.map((n) => nodeElement(n, crowded.has(n.id) ? ['crowded'] : [])),
+      ...[...edges.values()].map((e) => edgeElement(e, crowded)),
+      ...elements,
+    ],
     nodes: kept,
     edges: [...edges.values()],
     aggregates,

@@ -86,7 +86,7 @@ function stylesheet(): cytoscape.StylesheetJson {
         'text-wrap': 'wrap',
         'text-max-width': '160px',
         height: 44,
-        'font-size': 13,
+        'font-size': 15,
         'font-weight': 'bold',
         color: '#111827',
       },
@@ -94,6 +94,18 @@ function stylesheet(): cytoscape.StylesheetJson {
     {
       selector: 'node.aggregate.affected',
       style: { 'background-color': '#fee2e2', 'border-color': '#dc2626', color: '#7f1d1d' },
+    },
+    // A crowded rank (graph-model.ts, LABEL_CAP): small nodes, names only on hover or selection.
+    { selector: 'node.crowded', style: { width: 16, height: 16, 'border-width': 2, label: '' } },
+    {
+      selector: 'node.crowded.hover, node.crowded:selected',
+      style: {
+        label: 'data(label)',
+        'z-index': 10,
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.9,
+        'text-background-padding': '2px',
+      },
     },
     { selector: 'node:selected', style: { 'overlay-color': '#f59e0b', 'overlay-opacity': 0.35, 'overlay-padding': 6 } },
     {
@@ -122,6 +134,7 @@ function stylesheet(): cytoscape.StylesheetJson {
       style: { 'line-style': 'dashed', 'line-color': '#dc2626', 'target-arrow-color': '#dc2626', color: '#b91c1c', width: 3 },
     },
     { selector: 'edge.rejected', style: { 'line-color': '#7f1d1d', 'target-arrow-shape': 'tee', width: 3 } },
+    { selector: 'edge.crowded', style: { 'text-opacity': 0, width: 1, 'arrow-scale': 0.6 } },
     {
       selector: 'edge.aggregate',
       style: { 'line-style': 'dashed', 'line-color': '#9ca3af', 'target-arrow-color': '#9ca3af', width: 2 },
@@ -138,6 +151,8 @@ export interface GraphView {
   /** the keys of nodes drawn with `className`: what the picture shows, read back from the drawing itself. */
   keysWith(className: string): string[];
   fit(): void;
+  /** removes everything drawn. */
+  clear(): void;
 }
 
 export function createGraphView(container: HTMLElement, onSelect: (selection: Selection) => void): GraphView {
@@ -154,6 +169,8 @@ export function createGraphView(container: HTMLElement, onSelect: (selection: Se
     if (!(event.target as cytoscape.NodeSingular).hasClass('aggregate'))
       onSelect({ kind: 'node', id: event.target.id() as string });
   });
+  cy.on('mouseover', 'node.crowded', (event) => (event.target as cytoscape.NodeSingular).addClass('hover'));
+  cy.on('mouseout', 'node.crowded', (event) => (event.target as cytoscape.NodeSingular).removeClass('hover'));
   cy.on('tap', 'edge', (event) => {
     if (!(event.target as cytoscape.EdgeSingular).hasClass('aggregate'))
       onSelect({ kind: 'edge', id: event.target.id() as string });
@@ -170,12 +187,17 @@ export function createGraphView(container: HTMLElement, onSelect: (selection: Se
         cy.elements().remove();
         cy.add(plan.elements.map((e) => ({ group: e.group, data: { ...e.data }, classes: e.classes })));
       });
+      const aggregated = plan.aggregates.length > 0;
       cy.layout({
         name: 'dagre',
         rankDir: 'RL',
-        nodeSep: 36,
-        // A chain of aggregates needs little room between ranks; individual nodes need room for edge labels.
-        rankSep: plan.aggregates.length > 0 ? 50 : 150,
+        // Unlabelled nodes of a crowded rank sit close; labelled ones need room for their names below them.
+        nodeSep: plan.elements.some((e) => e.classes.split(' ').includes('crowded')) ? 8 : 36,
+        // A chain of aggregates sets the drawing's width, and so how far the fit shrinks it: its ranks sit close, with
+        // the names of the nodes drawn one by one counted in their size so they do not run into the next rank.
+        // Individual nodes alone get room for their edge labels.
+        rankSep: aggregated ? 30 : 150,
+        nodeDimensionsIncludeLabels: aggregated,
         animate: false,
         fit: true,
         padding: 24,
@@ -214,6 +236,10 @@ export function createGraphView(container: HTMLElement, onSelect: (selection: Se
     fit() {
       cy.resize();
       cy.fit(undefined, 24);
+    },
+    clear() {
+      cy.elements().remove();
+      publish();
     },
   };
 }

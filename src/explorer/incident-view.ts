@@ -3,7 +3,7 @@
 // a page at a time, and an export of all of it (read 1000 at a time) as CSV or JSON.
 import type { App } from './app.ts';
 import { append, byId, clear, h, pagedList, saveFile } from './dom.ts';
-import { affectedCsv, affectedJson, collectPages, signerText } from './export.ts';
+import { exportBlob, readPages, signerText } from './export.ts';
 import { createGraphView, type GraphView } from './graph-view.ts';
 import {
   DRAW_CAP,
@@ -36,14 +36,26 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
   const exportStatus = byId('export-status');
   let graph: GraphView | null = null;
   let plan: DrawPlan | null = null;
-  let current: {
-    compromised: Compromised;
-    options: TraceOptions;
-    trace: Trace;
-    known: AffectedNode[];
-    cursors: string[];
-  } | null = null;
-  let page = 0;
+  /**
+   * The trace on show and the rows of its affected list read so far, nearest first. The table and the export read
+   * from the same rows (neither reads a row twice), one request at a time: two readers continuing from the same
+   * cursor would add the same rows twice.
+   */
+  interface TraceState {
+    readonly compromised: Compromised;
+    readonly options: TraceOptions;
+    readonly trace: Trace;
+    readonly known: AffectedNode[];
+    /** where the next page starts (the cursor of the last row read). */
+    after: string | null;
+    /** the API said no row follows the last one read. */
+    complete: boolean;
+    /** the read in progress, if any; the next one starts when it ends. */
+    reading: Promise<void>;
+  }
+  let current: TraceState | null = null;
+  /** the table page last asked for: an answer for an earlier click is not shown over it. */
+  let wanted = 0;
   let names = new Map<string, string>();
   const nameOf = (key: string): string => names.get(key) ?? shortKey(key);
 
@@ -149,34 +161,61 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
     );
   }
 
+  /**
+   * Reads rows until `count` are known or the list ends, after any read already under way, `size(missing)` rows a
+   * request (the API's pages hold at most 1000). `onPage` hears of each page read, with the API's current total.
+   */
+  function readUpTo(
+    state: TraceState,
+    count: number,
+    size: (missing: number) => number,
+    onPage: (known: number, total: number) => void = () => undefined,
+  ): Promise<void> {
+    const read = state.reading.then(async () => {
+      await readPages(
+        (after) => affectedPage(app.request, state.compromised, state.options, size(count - state.known.length), after),
+        state,
+        () => state.known.length >= count,
+        (more, position) => {
+          for (const edge of more.edges) state.known.push(edge.node);
+          state.after = position.after;
+          state.complete = position.complete;
+          onPage(state.known.length, more.totalCount);
+        },
+      );
+    });
+    // A failed read is reported by its caller; the next read tries again from where this one stopped.
+    state.reading = read.catch(() => undefined);
+    return read;
+  }
+
   /** Shows table page `index`, reading from the API only what has not been read yet. */
   async function showPage(index: number): Promise<void> {
     if (!current) return;
     const state = current;
     const total = state.trace.summary.total;
     const end = Math.min(total, (index + 1) * TABLE_PAGE);
-    try {
-      while (state.known.length < end) {
-        const after = state.cursors.at(-1) ?? null;
-        const more = await affectedPage(
-          app.request,
-          state.compromised,
-          state.options,
-          Math.max(TABLE_PAGE, end - state.known.length),
-          after,
+    wanted = index;
+    if (state.known.length < end && !state.complete) {
+      // Reaching a deep page reads every row before it, 1000 a request: say so rather than seem to ignore the click.
+      app.status(`Reading affected rows up to ${end.toLocaleString('en')} of ${total.toLocaleString('en')}…`);
+      try {
+        await readUpTo(
+          state,
+          end,
+          (missing) => Math.max(TABLE_PAGE, missing),
+          (known) => {
+            if (current === state && wanted === index)
+              app.status(`Reading affected rows: ${known.toLocaleString('en')} of ${end.toLocaleString('en')}…`);
+          },
         );
-        if (more.edges.length === 0) break;
-        for (const edge of more.edges) {
-          state.known.push(edge.node);
-          state.cursors.push(edge.cursor);
-        }
+      } catch (error) {
+        app.fail(error);
+        return;
       }
-    } catch (error) {
-      app.fail(error);
-      return;
+      if (current === state && wanted === index) app.status(`Incident trace: ${total.toLocaleString('en')} affected.`);
     }
-    if (current !== state) return;
-    page = index;
+    if (current !== state || wanted !== index) return;
     clear(tableBody);
     for (const item of state.known.slice(index * TABLE_PAGE, end)) tableBody.appendChild(affectedRow(item));
     const pages = Math.max(1, Math.ceil(total / TABLE_PAGE));
@@ -184,8 +223,9 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
     prev.disabled = index === 0;
     next.disabled = index + 1 >= pages;
   }
-  prev.addEventListener('click', () => void showPage(page - 1));
-  next.addEventListener('click', () => void showPage(page + 1));
+  // From the page asked for last, so a second click while the first is still reading moves on from it.
+  prev.addEventListener('click', () => void showPage(Math.max(0, wanted - 1)));
+  next.addEventListener('click', () => void showPage(wanted + 1));
 
   async function run(compromised: Compromised): Promise<void> {
     const options: TraceOptions = {
@@ -196,7 +236,15 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
     try {
       const data = await trace(app.request, compromised, options, DRAW_CAP, null);
       const known = data.affected.edges.map((e) => e.node);
-      current = { compromised, options, trace: data, known, cursors: data.affected.edges.map((e) => e.cursor) };
+      current = {
+        compromised,
+        options,
+        trace: data,
+        known,
+        after: data.affected.pageInfo.endCursor,
+        complete: !data.affected.pageInfo.hasNextPage,
+        reading: Promise.resolve(),
+      };
       result.hidden = false;
       const kinds = data.summary.byKind.map((k) => `${k.count.toLocaleString('en')} ${KIND_LABELS[k.kind]}`).join(', ');
       byId('incident-summary').textContent =
@@ -265,17 +313,22 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
     progress.max = Math.max(1, state.trace.summary.total);
     progress.value = 0;
     try {
-      const rows = await collectPages(
-        (after) => affectedPage(app.request, state.compromised, state.options, MAX_PAGE, after),
+      // Continues from the rows the table has read already, and leaves what it reads for the table.
+      await readUpTo(
+        state,
+        Number.POSITIVE_INFINITY,
+        () => MAX_PAGE,
         (done, total) => {
           progress.max = Math.max(1, total);
           progress.value = done;
           exportStatus.textContent = `Read ${done.toLocaleString('en')} of ${total.toLocaleString('en')}…`;
         },
       );
+      const rows = state.known.slice();
+      exportStatus.textContent = `Writing ${rows.length.toLocaleString('en')} rows as ${format.toUpperCase()}…`;
+      const file = await exportBlob(format, state.trace.compromised, rows);
       const base = `incident-${new Date().toISOString().slice(0, 19).replaceAll(':', '')}`;
-      if (format === 'csv') saveFile(`${base}.csv`, affectedCsv(rows), 'text/csv');
-      else saveFile(`${base}.json`, affectedJson(state.trace.compromised, rows), 'application/json');
+      saveFile(`${base}.${format}`, file, file.type);
       exportStatus.textContent = `Exported ${rows.length.toLocaleString('en')} affected nodes as ${format.toUpperCase()}.`;
     } catch (error) {
       exportStatus.textContent = 'Export failed.';

@@ -1,7 +1,8 @@
 // The lineage view: one artifact with what it was built from and what was built from it, to a chosen depth.
 // The graph and the lists beside it show the same nodes and edges; either opens the evidence panel.
+import { explainError } from './api.ts';
 import type { App } from './app.ts';
-import { append, byId, h, pagedList } from './dom.ts';
+import { append, byId, clear, h, pagedList } from './dom.ts';
 import { createGraphView, type GraphView } from './graph-view.ts';
 import {
   edgeWords,
@@ -14,6 +15,7 @@ import {
   type DrawnNode,
 } from './graph-model.ts';
 import { lineage, signatureStatuses } from './queries.ts';
+import type { Lineage } from './types.ts';
 
 const ARTIFACT_KINDS = new Set(['MODEL', 'DATASET', 'FILE', 'ARTIFACT']);
 
@@ -96,21 +98,42 @@ export function createLineageView(app: App) {
     );
   }
 
+  /**
+   * The drawing and lists must answer the form: an earlier answer left beside a refused one (a lineage too large to
+   * send, an unknown digest) would read as the answer at the new depth. The note says why nothing is drawn.
+   */
+  function nothingDrawn(why: string): void {
+    plan = null;
+    graph?.clear();
+    clear(nodeList);
+    clear(edgeList);
+    note.textContent = `Nothing drawn: ${why}`;
+  }
+
   async function load(digest: string): Promise<void> {
     const maxDepth = Math.min(20, Math.max(1, Math.trunc(Number(depth.value) || 3)));
     depth.value = String(maxDepth);
     app.status(`Reading the lineage of ${shortKey(digest)}…`);
+    let answer: Lineage | null;
     try {
-      const answer = await lineage(app.request, digest, direction.value, maxDepth);
-      if (!answer) {
-        app.status(`The graph has no artifact ${digest}.`, true);
-        return;
-      }
+      answer = await lineage(app.request, digest, direction.value, maxDepth);
+    } catch (error) {
+      app.fail(error);
+      nothingDrawn(explainError(error));
+      return;
+    }
+    if (!answer) {
+      app.status(`The graph has no artifact ${digest}.`, true);
+      nothingDrawn(`the graph has no artifact ${digest}.`);
+      return;
+    }
+    try {
+      const root = answer.root;
       plan = lineagePlan(answer, app.affectedKeys() ?? new Set());
       names = new Map(answer.nodes.map((n) => [n.key, nodeLabel(n)]));
       view().show(plan);
       note.textContent = [
-        `${answer.nodes.length} nodes and ${answer.edges.length} edges within ${maxDepth} hops of ${nodeLabel(answer.root)}.`,
+        `${answer.nodes.length} nodes and ${answer.edges.length} edges within ${maxDepth} hops of ${nodeLabel(root)}.`,
         plan.note ?? '',
       ].join(' ');
       // The side list holds every node of the answer, drawn or not, a page at a time.
@@ -118,9 +141,9 @@ export function createLineageView(app: App) {
       const all: DrawnNode[] = answer.nodes.map((n) => drawn.get(n.key) ?? { ...n, id: '', affected: false, compromised: false });
       pagedList(nodeList, all, nodeItem);
       pagedList(edgeList, plan.edges, edgeItem);
-      app.status(`Lineage of ${nodeLabel(answer.root)}: ${answer.nodes.length} nodes.`);
-      const root = plan.nodes.find((n) => n.key === answer.root.key);
-      if (root) void app.showNode(root, plan.edges, nameOf);
+      app.status(`Lineage of ${nodeLabel(root)}: ${answer.nodes.length} nodes.`);
+      const rootNode = plan.nodes.find((n) => n.key === root.key);
+      if (rootNode) void app.showNode(rootNode, plan.edges, nameOf);
       await markUnsigned(plan);
     } catch (error) {
       app.fail(error);

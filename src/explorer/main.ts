@@ -1,6 +1,6 @@
 // The lineage explorer, in the browser: wires the views together, keeps the token for this tab only
 // (sessionStorage: gone when the tab closes, never sent anywhere but this origin's /graphql).
-import { ApiError, createRequest } from './api.ts';
+import { createRequest, explainError } from './api.ts';
 import type { App, ViewName } from './app.ts';
 import { byId } from './dom.ts';
 import { createEvidenceView } from './evidence-view.ts';
@@ -27,12 +27,7 @@ function start(): void {
     request,
     status,
     fail(error) {
-      if (error instanceof ApiError && error.code === 'UNAUTHENTICATED')
-        status('The service needs a read token: enter it above and press Enter.', true);
-      else if (error instanceof ApiError && error.code === 'FORBIDDEN') status('This token may not read.', true);
-      else if (error instanceof ApiError && error.code === 'RESULT_TOO_LARGE')
-        status(`${error.message} Lower the depth or pick one direction; incident traces page through any size.`, true);
-      else status(error instanceof Error ? error.message : String(error), true);
+      status(explainError(error), true);
     },
     show,
     async openLineage(digest) {
