@@ -25,17 +25,23 @@ const CARD_TYPES = ['https://cyclonedx.org/bom', 'https://spdx.dev/Document/v3']
 const VERIFIED = (r: string): string =>
   `COLLECT { MATCH (va:Attestation) WHERE va.digest IN coalesce(${r}.evidence, []) AND va.status = 'verified' RETURN va.digest AS vd }`;
 
-// Card fields are trusted only while a verified card is about the node: it attests the node, or it is
-// the evidence of a TRAINED_ON/EVALUATED_ON edge that named the node (a model card's data components).
-const ARTIFACT = (n: string): string => `{
+// Card fields are trusted only while a verified card in this BOM's scope is about the node: it attests the node,
+// or it is evidence of the edge by which this BOM reaches the node (the exported model's, or an ancestor's, card
+// naming a dataset among its data components). Cards other models made about a popular dataset are theirs: citing
+// them would put thousands of unrelated attestations in this BOM (and scan every edge into the dataset to find them).
+const ARTIFACT = (n: string, via?: string): string => `{
   digest: ${n}.digest, name: ${n}.name, labels: labels(${n}), version: ${n}.version, license: ${n}.license,
   sourceUrl: ${n}.sourceUrl, datasetType: ${n}.datasetType, sensitiveData: ${n}.sensitiveData, modelCard: ${n}.modelCard,
   attestedBy: COLLECT { MATCH (aa:Attestation)-[:ATTESTS]->(${n}) WHERE aa.status = 'verified' RETURN aa.digest AS ad },
   cards: COLLECT {
     MATCH (ca:Attestation)-[:ATTESTS]->(${n}) WHERE ca.status = 'verified' AND ca.predicateType IN $cardTypes RETURN ca.digest AS cd
-    UNION
-    MATCH ()-[ce:TRAINED_ON|EVALUATED_ON]->(${n}) UNWIND ce.evidence AS cev
-    MATCH (ca:Attestation {digest: cev}) WHERE ca.status = 'verified' AND ca.predicateType IN $cardTypes RETURN ca.digest AS cd
+    ${
+      via === undefined
+        ? ''
+        : `UNION
+    MATCH (ca:Attestation) WHERE ca.digest IN coalesce(${via}.evidence, []) AND ca.status = 'verified' AND ca.predicateType IN $cardTypes
+    RETURN ca.digest AS cd`
+    }
   }
 }`;
 
@@ -48,12 +54,12 @@ RETURN ${ARTIFACT('m')} AS model,
   [(m)-[c:CONTAINS]->(f) | {path: c.path, digest: f.digest, start: c.start, end: c.end, evidence: ${VERIFIED('c')}}] AS files,
   [n IN [m] + upstream | {artifact: ${ARTIFACT('n')},
     derivedFrom: [(n)-[r:DERIVED_FROM]->(b) | {to: b.digest, how: r.how, evidence: ${VERIFIED('r')}}],
-    trainedOn: [(n)-[r:TRAINED_ON]->(d) | {artifact: ${ARTIFACT('d')}, evidence: ${VERIFIED('r')}}]
+    trainedOn: [(n)-[r:TRAINED_ON]->(d) | {artifact: ${ARTIFACT('d', 'r')}, evidence: ${VERIFIED('r')}}]
   }] AS models,
   [(m)-[r:BUILT_WITH]->(p) | {purl: p.purl, digest: p.digest, name: p.name, version: p.version, digests: p.digests,
     evidence: ${VERIFIED('r')}}] AS packages,
-  [(m)-[r:USED]->(u) | {artifact: ${ARTIFACT('u')}, role: r.role, evidence: ${VERIFIED('r')}}] AS used,
-  [(m)-[r:EVALUATED_ON]->(d) | {artifact: ${ARTIFACT('d')}, result: r.result, url: r.url, evidence: ${VERIFIED('r')}}] AS evaluations,
+  [(m)-[r:USED]->(u) | {artifact: ${ARTIFACT('u', 'r')}, role: r.role, evidence: ${VERIFIED('r')}}] AS used,
+  [(m)-[r:EVALUATED_ON]->(d) | {artifact: ${ARTIFACT('d', 'r')}, result: r.result, url: r.url, evidence: ${VERIFIED('r')}}] AS evaluations,
   [(m)-[p:PRODUCED_BY]->(run:PipelineRun) | {id: run.id, runKind: run.runKind, buildType: run.buildType,
     startedOn: run.startedOn, finishedOn: run.finishedOn, externalParameters: run.externalParameters, evidence: ${VERIFIED('p')},
     builders: [(run)-[q:RAN_ON]->(b:Builder) | {id: b.id, evidence: ${VERIFIED('q')}}],

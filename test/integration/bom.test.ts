@@ -81,6 +81,18 @@ const testResult = statement(TEST_RESULT, [{ name: 'support-bot', digest: { sha2
   url: 'https://ci.example.com/eval/1',
 });
 
+// Another model's card naming the same dataset: evidence of that model's TRAINED_ON edge, not of anything in
+// support-bot's BOM, so it must not be cited there (a popular dataset has thousands of such cards).
+const otherModel = sha256(`other-bot ${run}`);
+const otherCard = statement(CYCLONEDX, [{ name: 'other-bot', digest: { sha256: otherModel } }], {
+  bomFormat: 'CycloneDX',
+  specVersion: '1.6',
+  metadata: {
+    component: { type: 'machine-learning-model', name: 'other-bot', hashes: [{ alg: 'SHA-256', content: otherModel }] },
+  },
+  components: [{ type: 'data', name: 'support-corpus', hashes: [{ alg: 'SHA-256', content: corpus.root }] }],
+});
+
 const trusted = [
   signBundle(base.doc, signer),
   signBundle(corpus.doc, signer),
@@ -97,6 +109,7 @@ describe('AI-BOM export of a signed lineage', () => {
   let graph: GraphConnection;
   const verified: string[] = [];
   let forgedId = '';
+  let otherCardId = '';
 
   before(async () => {
     service = await startTestService({ TRUST_POLICY_FILE: await policyFileFor(signer) });
@@ -109,6 +122,9 @@ describe('AI-BOM export of a signed lineage', () => {
       else verified.push(id);
     }
     assert.equal(verified.length, trusted.length, 'every trusted document verifies');
+    const response = await fetch(`${service.url}/v1/attestations`, { method: 'POST', body: signEnvelope(otherCard, signer) });
+    otherCardId = ((await response.json()) as { id: string }).id;
+    assert.equal((await waitForSubmission(service.url, otherCardId))['state'], 'VERIFIED');
     assert.ok(forgedId, 'the forged provenance is rejected');
   });
   after(async () => {
@@ -179,6 +195,7 @@ describe('AI-BOM export of a signed lineage', () => {
         [...verified].sort().map((id) => ['attestation', `${service.url}/v1/attestations/${id}`, id.slice('sha256:'.length)]),
       );
       assert.ok(!JSON.stringify(bom).includes(forgedId.slice('sha256:'.length)), 'nothing from the forged provenance');
+      assert.ok(!JSON.stringify(bom).includes(otherCardId.slice('sha256:'.length)), "not another model's card of the dataset");
       assert.ok(!JSON.stringify(bom).includes(evil), 'nothing the forged provenance claimed');
     });
   }
