@@ -5,21 +5,18 @@
 // never asserted: speed is measured by the benchmarks, this test shows the page copes (aggregates what cannot be
 // drawn, pages the list, exports all of it, refuses a lineage too large to send with guidance instead of hanging).
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { DRAW_CAP, RANK_CAP } from '../../src/explorer/graph-model.ts';
 import { connectGraph, type GraphConnection } from '../../src/graph/index.ts';
 import type { RunningService } from '../../src/main.ts';
 import { deleteLargeLineage, planLargeLineage, writeLargeLineage } from '../support/large-lineage.ts';
-import { REPO_ROOT } from '../support/paths.ts';
+import { ARTIFACTS, buildExplorer, launchBrowser } from '../support/browser.ts';
 import { integrationEnv, startTestService, testConfig } from '../support/service.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts/explorer');
 const READ = `read-${randomUUID()}`;
 const lineage = planLargeLineage(randomUUID());
 const foundation = lineage.foundation.digest;
@@ -107,30 +104,15 @@ describe('lineage explorer on a 10,000-model blast radius', { timeout: 240_000 }
   const keysOfPage = (index: number): string[] => affected.slice(index * tablePage, (index + 1) * tablePage).map((a) => a.key);
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/chromium.sh (npm test does)`);
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts/build-web.sh')], { stdio: 'inherit' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    buildExplorer();
     // The service first: it applies the migrations whose identity indexes the load's MATCHes use.
     service = await startTestService({ API_READ_TOKENS: READ });
     graph = connectGraph({ uri: integrationEnv().NEO4J_URI, database: process.env['NEO4J_DATABASE'] ?? 'neo4j' });
     const started = Date.now();
     await writeLargeLineage(graph, lineage);
     loaded = `Neo4j: wrote ${lineage.descendants.length + 1} models with their attestations in ${seconds(started)}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
+    let context: BrowserContext;
+    ({ browser, context } = await launchBrowser());
     // Long tasks are recorded from the first script on, for the diagnostics (longTasks).
     await context.addInitScript(
       'window.__longTasks = []; new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); }).observe({ type: "longtask" });',

@@ -3,20 +3,18 @@
 // tokens: the page works with the read token only. Each step checks the page against the GraphQL API's own answer,
 // asked directly, and saves a screenshot to test/artifacts/explorer/.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { validateCycloneDx } from '../../src/bom/index.ts';
 import type { RunningService } from '../../src/main.ts';
+import { ARTIFACTS, buildExplorer, launchBrowser } from '../support/browser.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 import { buildScenario, signerFromPem, type Scenario, type ScenarioKeys } from '../support/scenario.ts';
 import { startTestService } from '../support/service.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const ARTIFACTS = path.join(REPO_ROOT, 'test/artifacts/explorer');
 const FIXTURES = path.join(REPO_ROOT, 'test/fixtures/scenario');
 const READ = `read-${randomUUID()}`;
 const INGEST = `ingest-${randomUUID()}`;
@@ -90,10 +88,7 @@ describe('lineage explorer in the browser', { timeout: 180_000 }, () => {
   const chat = digestOf('model/chat');
 
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run scripts/chromium.sh (npm test does)`);
-    // Cheap when the build is current; makes the file runnable on its own.
-    execFileSync('bash', [path.join(REPO_ROOT, 'scripts/build-web.sh')], { stdio: 'inherit' });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    buildExplorer();
     service = await startTestService({
       TRUST_POLICY_FILE: path.join(FIXTURES, 'trust-policy.json'),
       API_READ_TOKENS: READ,
@@ -101,21 +96,8 @@ describe('lineage explorer in the browser', { timeout: 180_000 }, () => {
       WORKER_CONCURRENCY: '4',
     });
     await ingestScenario(service.url);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
+    let context: BrowserContext;
+    ({ browser, context } = await launchBrowser());
     page = await context.newPage();
     page.setDefaultTimeout(15_000);
   });
