@@ -107,7 +107,7 @@ export async function modelsTrainedOn(
 
 /**
  * What the path from a node back to the compromised one adds up to, built once per node from its parent's. The hop
- * list itself is built when first read: an API page reads a few hundred of a 10,000-node trace's paths.
+ * list is built when read, and an ancestor's list, once built, ends its descendants' (a page's paths share most hops).
  */
 class Trail {
   readonly step: TraceHop;
