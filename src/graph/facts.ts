@@ -85,6 +85,11 @@ export interface RunFact {
 export interface ArtifactPropertiesFact {
   readonly digest: DigestString;
   readonly properties: Readonly<Record<string, string>>;
+  /**
+   * The card is about this artifact itself (it attests it), not another model's card describing a dataset it was
+   * trained on. An artifact's own card wins: what other cards say of it fills the fields only while it has none.
+   */
+  readonly own: boolean;
 }
 
 export type NodeRef =

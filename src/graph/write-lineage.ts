@@ -68,7 +68,12 @@ export function lineageSections(facts: AttestationFacts): Section[] {
       cypher: `CALL () {
   UNWIND $properties AS row
   MATCH (n:Artifact {digest: row.digest})
+  // locked before ownCard is read, so a concurrent own card is either seen here or applied after this
+  SET n._lock = true
+  REMOVE n._lock
+  WITH n, row WHERE row.own OR n.ownCard IS NULL
   SET n += row.properties
+  FOREACH (_ IN CASE WHEN row.own THEN [1] ELSE [] END | SET n.ownCard = true)
 }`,
       params: { properties },
     });

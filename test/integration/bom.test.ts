@@ -90,7 +90,15 @@ const otherCard = statement(CYCLONEDX, [{ name: 'other-bot', digest: { sha256: o
   metadata: {
     component: { type: 'machine-learning-model', name: 'other-bot', hashes: [{ alg: 'SHA-256', content: otherModel }] },
   },
-  components: [{ type: 'data', name: 'support-corpus', hashes: [{ alg: 'SHA-256', content: corpus.root }] }],
+  // ... saying something else of it than the dataset's own card: the own card's fields must stay.
+  components: [
+    {
+      type: 'data',
+      name: 'support-corpus',
+      hashes: [{ alg: 'SHA-256', content: corpus.root }],
+      licenses: [{ license: { id: 'MIT' } }],
+    },
+  ],
 });
 
 const trusted = [

@@ -64,7 +64,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
       labels: own ? [isDataset ? 'Dataset' : 'Model'] : [],
       ...(subject.name ? { name: subject.name } : {}),
     });
-    if (own) properties.push({ digest, properties: cardProperties(own) });
+    if (own) properties.push({ digest, properties: cardProperties(own), own: true });
     for (const component of components) {
       if (component === own) continue;
       const purl = purlOf(component.purl);
@@ -75,7 +75,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
       const other = componentDigest(component);
       if (component.type === 'data' && other && !isDataset) {
         artifacts.push({ digest: other, labels: ['Dataset'], ...(component.name ? { name: component.name } : {}) });
-        properties.push({ digest: other, properties: cardProperties(component) });
+        properties.push({ digest: other, properties: cardProperties(component), own: false });
         edges.push({
           type: 'TRAINED_ON',
           from: { kind: 'artifact', digest },

@@ -47,7 +47,7 @@ export function extractSpdx(statement: Statement): Extracted {
       labels: own ? [isDataset ? 'Dataset' : 'Model'] : [],
       ...(subject.name ? { name: subject.name } : {}),
     });
-    if (own) properties.push({ digest, properties: elementProperties(own) });
+    if (own) properties.push({ digest, properties: elementProperties(own), own: true });
     for (const relation of elements.filter((e) => e.type === 'Relationship' && e.relationshipType === 'trainedOn')) {
       if (!own || relation.from !== own.spdxId) continue;
       for (const target of relation.to ?? []) {
@@ -55,7 +55,7 @@ export function extractSpdx(statement: Statement): Extracted {
         const datasetDigest = dataset ? elementDigest(dataset) : null;
         if (!dataset || !datasetDigest) continue;
         artifacts.push({ digest: datasetDigest, labels: ['Dataset'], ...(dataset.name ? { name: dataset.name } : {}) });
-        properties.push({ digest: datasetDigest, properties: elementProperties(dataset) });
+        properties.push({ digest: datasetDigest, properties: elementProperties(dataset), own: false });
         edges.push({
           type: 'TRAINED_ON',
           from: { kind: 'artifact', digest },
