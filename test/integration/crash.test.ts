@@ -19,7 +19,7 @@ import { startServiceProcess, type ServiceProcess } from '../support/worker-proc
 
 const MODELS = 400; // × (1 OMS signature + 2 provenance) = 1,200 attestations
 const KILLS = 6; // at least, each while jobs run
-const SUBMIT_PER_SECOND = 150; // spreads the submissions over the kill phase, so every kill finds work in flight
+const SUBMIT_PER_SECOND = 100; // spreads the submissions over the kill phase (~12 s), so every kill finds work in flight
 const LOCK_MS = 2000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -83,15 +83,22 @@ describe('worker killed with SIGKILL mid-ingest, restarted each time', () => {
       submitted = true;
     });
 
-    // Kill a running worker 0.5–1.5 s after it came up, until KILLS kills have hit it mid-ingest: having
-    // completed jobs in its short life with a backlog waiting, a worker is running its full WORKER_CONCURRENCY
-    // of jobs, and those are what SIGKILL interrupts.
+    // Kill each new worker, until KILLS kills have hit it mid-ingest: having completed jobs in its short life with
+    // a backlog waiting, a worker is running its full WORKER_CONCURRENCY of jobs, and those are what SIGKILL
+    // interrupts. The backlog builds while a worker is down and a fresh one drains it within a second on a fast
+    // machine, so a kill waits a random 0.1–0.6 s (different points of a job's transaction) and then only until
+    // that is the case, at most 1.5 s: a fixed delay missed the backlog on fast machines.
     const kills: { completed: number; backlog: number }[] = [];
     const midIngest = (): number => kills.filter((k) => k.completed > 0 && k.backlog > 0).length;
     while (midIngest() < KILLS && kills.length < 3 * KILLS) {
       const before = await queue.getJobCounts('completed');
-      await sleep(500 + Math.random() * 1000);
-      const at = await queue.getJobCounts('completed', 'waiting');
+      const latest = Date.now() + 1500;
+      await sleep(100 + Math.random() * 500);
+      let at = await queue.getJobCounts('completed', 'waiting');
+      while (Date.now() < latest && !((at['completed'] ?? 0) > (before['completed'] ?? 0) && (at['waiting'] ?? 0) > 0)) {
+        await sleep(20);
+        at = await queue.getJobCounts('completed', 'waiting');
+      }
       await worker.stop('SIGKILL');
       kills.push({ completed: (at['completed'] ?? 0) - (before['completed'] ?? 0), backlog: at['waiting'] ?? 0 });
       worker = await startServiceProcess(workerEnv);
