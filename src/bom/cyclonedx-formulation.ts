@@ -18,13 +18,22 @@ export function formulation(subject: BomSubject, ctx: CdxContext): Json[] {
     ...subject.datasets.map((d) => d.artifact.digest),
     ...subject.evaluations.map((e) => e.dataset.digest),
   ]);
-  const components = subject.used
-    .filter((u) => !listed.has(u.artifact.digest))
-    .map((u) => {
-      const component = dataComponent(u.artifact, u.evidence, [u.role], ctx);
-      const data = (component['data'] as Json[]).map((d) => ({ ...d, type: USED_DATA_TYPE[u.role] ?? 'other' }));
-      return { ...component, data };
-    });
+  // One component per artifact (a bom-ref is unique), with every role it was used in.
+  const byArtifact = new Map<string, { artifact: BomSubject['used'][number]['artifact']; roles: string[]; evidence: string[] }>();
+  for (const u of subject.used) {
+    if (listed.has(u.artifact.digest)) continue;
+    const entry = byArtifact.get(u.artifact.digest) ?? { artifact: u.artifact, roles: [], evidence: [] };
+    entry.roles.push(u.role);
+    entry.evidence.push(...u.evidence.filter((d) => !entry.evidence.includes(d)));
+    byArtifact.set(u.artifact.digest, entry);
+  }
+  const components = [...byArtifact.values()].map(({ artifact, roles, evidence }) => {
+    const component = dataComponent(artifact, evidence, roles, ctx);
+    // componentData.type has one value: a single role's, or `other` for an artifact used in several.
+    const type = roles.length === 1 ? (USED_DATA_TYPE[roles[0] ?? ''] ?? 'other') : 'other';
+    const data = (component['data'] as Json[]).map((d) => ({ ...d, type }));
+    return { ...component, data };
+  });
   const builders = new Map<string, readonly string[]>();
   for (const run of subject.runs)
     for (const b of run.builders) builders.set(b.id, [...(builders.get(b.id) ?? []), ...b.evidence]);

@@ -75,7 +75,7 @@ export async function readLineage(
       if (entry.depth >= maxDepth) continue;
       for (const edge of subgraph.adjacency.get(id) ?? []) {
         const other = side === 'UPSTREAM' ? edge.to : edge.from;
-        if (reached.has(other)) edges.set(`${edge.type}|${edge.from}|${edge.to}`, edge);
+        if (reached.has(other)) edges.set(`${edge.type}|${edge.from}|${edge.to}|${edge.role ?? ''}`, edge);
       }
     }
   }

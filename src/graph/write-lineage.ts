@@ -84,17 +84,19 @@ export function lineageSections(facts: AttestationFacts): Section[] {
     const from = NODE[fromKind];
     const to = NODE[toKind];
     const name = `edges${group++}`;
+    // A USED edge is one per role: a run that used an artifact as its code and as its config says two things.
+    const identity = type === 'USED' ? 'USED {role: row.props.role}' : type;
     sections.push({
       cypher: `CALL () {
   UNWIND $${name} AS row
   MATCH (a:${from.label} {${from.key}: row.from})
   MATCH (b:${to.label} {${to.key}: row.to})
-  ${linkWithEvidence('a', type, 'b', (r) => [`${r} += row.props`])}
+  ${linkWithEvidence('a', identity, 'b', (r) => [`${r} += row.props`])}
 }`,
       params: {
         [name]: uniqueBy(
           edges.map((edge) => ({ from: nodeKey(edge.from), to: nodeKey(edge.to), props: edge.props })),
-          (row) => `${row.from} ${row.to}`,
+          (row) => (type === 'USED' ? `${row.from} ${row.to} ${String(row.props['role'])}` : `${row.from} ${row.to}`),
         ),
       },
     });
