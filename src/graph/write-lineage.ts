@@ -121,7 +121,7 @@ export function lineageSections(facts: AttestationFacts): Section[] {
   FOREACH (_ IN CASE WHEN kind = 'TRAINED_ON' THEN [1] ELSE [] END |
     MERGE (s)-[r:TRAINED_ON]->(d) SET r._lock = true SET ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
   FOREACH (_ IN CASE WHEN kind = 'USED' THEN [1] ELSE [] END |
-    MERGE (s)-[r:USED]->(d) SET r._lock = true SET r.role = 'input', ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
+    MERGE (s)-[r:USED {role: 'input'}]->(d) SET r._lock = true SET ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
 }`,
       params: { inferred },
     });

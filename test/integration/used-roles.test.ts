@@ -23,11 +23,18 @@ const training = provenance({
   runKind: 'training',
   invocationId: `train-${run}`,
 });
+// A later run names the same file without a role: an inferred `input`, a third edge that leaves the others' roles be.
+const retraining = provenance({
+  subjects: [{ name: 'tool-bot', digest: { sha256: model.root } }],
+  dependencies: [{ name: 'train_and_config.py', digest: { sha256: script } }],
+  runKind: 'training',
+  invocationId: `retrain-${run}`,
+});
 
 describe('an artifact used in two roles', () => {
   let service: RunningService;
   let graph: GraphConnection;
-  const documents = [signBundle(model.doc, signer), signEnvelope(training, signer)];
+  const documents = [signBundle(model.doc, signer), signEnvelope(training, signer), signEnvelope(retraining, signer)];
 
   before(async () => {
     service = await startTestService({ TRUST_POLICY_FILE: await policyFileFor(signer) });
@@ -44,7 +51,7 @@ describe('an artifact used in two roles', () => {
     await service?.close();
   });
 
-  it('is one USED edge per role, each with the provenance as evidence', async () => {
+  it('is one USED edge per role, each with its provenance as evidence', async () => {
     const { records } = await graph.driver.executeQuery(
       `MATCH (:Artifact {digest: $model})-[u:USED]->(:Artifact {digest: $script}) RETURN u.role AS role, u.evidence AS evidence ORDER BY role`,
       { model: `sha256:${model.root}`, script: `sha256:${script}` },
@@ -55,6 +62,7 @@ describe('an artifact used in two roles', () => {
       [
         ['code', 1],
         ['config', 1],
+        ['input', 1],
       ],
     );
   });
@@ -64,7 +72,7 @@ describe('an artifact used in two roles', () => {
     const { data, errors } = await graphql(service.url, q, { d: `sha256:${model.root}` });
     assert.equal(errors, undefined, JSON.stringify(errors));
     const used = (data?.['lineage'] as any).edges.filter((e: any) => e.type === 'USED' && e.to.key === `sha256:${script}`);
-    assert.deepEqual(used.map((e: any) => e.role).sort(), ['code', 'config']);
+    assert.deepEqual(used.map((e: any) => e.role).sort(), ['code', 'config', 'input']);
   });
 
   it('lists the artifact once in the AI-BOM, with both roles, and the BOM is valid', async () => {
@@ -77,7 +85,7 @@ describe('an artifact used in two roles', () => {
     assert.equal(listed.length, 1);
     assert.deepEqual(
       listed[0].properties.filter((p: any) => p.name === 'mpg:role').map((p: any) => p.value),
-      ['code', 'config'],
+      ['code', 'config', 'input'],
     );
   });
 });
