@@ -87,12 +87,13 @@ describe('worker killed with SIGKILL mid-ingest, restarted each time', () => {
     // a backlog waiting, a worker is running its full WORKER_CONCURRENCY of jobs, and those are what SIGKILL
     // interrupts. The backlog builds while a worker is down and a fresh one drains it within a second on a fast
     // machine, so a kill waits a random 0.1–0.6 s (different points of a job's transaction) and then only until
-    // that is the case, at most 1.5 s: a fixed delay missed the backlog on fast machines.
+    // that is the case, at most 4 s (a cold worker's first job takes longer): a fixed delay missed the backlog on fast
+    // machines.
     const kills: { completed: number; backlog: number }[] = [];
     const midIngest = (): number => kills.filter((k) => k.completed > 0 && k.backlog > 0).length;
     while (midIngest() < KILLS && kills.length < 3 * KILLS) {
       const before = await queue.getJobCounts('completed');
-      const latest = Date.now() + 1500;
+      const latest = Date.now() + 4000;
       await sleep(100 + Math.random() * 500);
       let at = await queue.getJobCounts('completed', 'waiting');
       while (Date.now() < latest && !((at['completed'] ?? 0) > (before['completed'] ?? 0) && (at['waiting'] ?? 0) > 0)) {
