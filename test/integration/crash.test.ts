@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 import { connectGraph, type GraphConnection } from '../../src/graph/index.ts';
 import type { RunningService } from '../../src/main.ts';
 import { policyFor } from '../support/attest.ts';
-import { auditCorpus, summarize } from '../support/audit.ts';
+import { assertCorpusIntact } from '../support/audit.ts';
 import { lineageCorpus, type Corpus } from '../support/corpus.ts';
 import { integrationEnv, startTestService, writeTrustPolicy } from '../support/service.ts';
 import { startServiceProcess, type ServiceProcess } from '../support/worker-process.ts';
@@ -123,16 +123,7 @@ describe('worker killed with SIGKILL mid-ingest, restarted each time', () => {
     const stalled = jobs.filter((job) => job.stalledCounter > 0).length;
     assert.ok(stalled > 0, 'some jobs were taken from killed workers and run again (stalled-job recovery)');
 
-    const report = await auditCorpus(graph, corpus);
-    const message = summarize(report);
-    assert.equal(report.attestations, corpus.documents.length, message);
-    assert.deepEqual(report.missing, [], message);
-    assert.deepEqual(report.duplicated, [], message);
-    assert.deepEqual(report.wrong, [], message);
-    assert.deepEqual(report.duplicateNodes, [], message);
-    assert.deepEqual(report.duplicateEvidence, [], message);
-    assert.deepEqual(report.missingEdges, [], message);
-    assert.deepEqual(report.unexpectedEdges, [], message);
+    await assertCorpusIntact(graph, corpus);
     console.log(
       `# ${kills.length} kills, ${midIngest()} mid-ingest (jobs completed in each worker's life / backlog at the kill: ` +
         `${kills.map((k) => `${k.completed}/${k.backlog}`).join(', ')}); ${stalled} jobs recovered after a stall; ` +

@@ -1,6 +1,7 @@
 // After a load, crash or outage: does the graph hold a corpus exactly once? Every document one VERIFIED
 // Attestation node with one SIGNED_BY link, each node once, and exactly the expected edges — no edge twice,
 // none missing, each with its evidence complete and free of duplicates. Reads only the corpus's own nodes.
+import assert from 'node:assert/strict';
 import type { GraphConnection } from '../../src/graph/index.ts';
 import type { Corpus, ExpectedEdge } from './corpus.ts';
 
@@ -142,4 +143,18 @@ export function summarize(report: AuditReport): string {
       Array.isArray(value) && value.length > 5 ? [...value.slice(0, 5), `… ${value.length} in all`] : value,
     2,
   );
+}
+
+/** Asserts the graph holds the corpus exactly once (every list of the audit empty), with the audit as the message. */
+export async function assertCorpusIntact(graph: GraphConnection, corpus: Corpus): Promise<void> {
+  const report = await auditCorpus(graph, corpus);
+  const message = summarize(report);
+  assert.equal(report.attestations, corpus.documents.length, message);
+  assert.deepEqual(report.missing, [], message);
+  assert.deepEqual(report.duplicated, [], message);
+  assert.deepEqual(report.wrong, [], message);
+  assert.deepEqual(report.duplicateNodes, [], message);
+  assert.deepEqual(report.duplicateEvidence, [], message);
+  assert.deepEqual(report.missingEdges, [], message);
+  assert.deepEqual(report.unexpectedEdges, [], message);
 }
