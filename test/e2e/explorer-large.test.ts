@@ -6,15 +6,14 @@
 // drawn, pages the list, exports all of it, refuses a lineage too large to send with guidance instead of hanging).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DRAW_CAP, RANK_CAP } from '../../src/explorer/graph-model.ts';
 import { connectGraph, type GraphConnection } from '../../src/graph/index.ts';
 import type { RunningService } from '../../src/main.ts';
 import { deleteLargeLineage, planLargeLineage, writeLargeLineage } from '../support/large-lineage.ts';
-import { ARTIFACTS, buildExplorer, launchBrowser } from '../support/browser.ts';
+import { ARTIFACTS, assertIncidentCsv, buildExplorer, downloaded, launchBrowser } from '../support/browser.ts';
 import { integrationEnv, startTestService, testConfig } from '../support/service.ts';
 
 const READ = `read-${randomUUID()}`;
@@ -44,11 +43,6 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 }
 
 const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(2)} s`;
-
-async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
-  const [download]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()]);
-  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
-}
 
 /**
  * The main thread's long tasks (over 50 ms: input waits for them) since the last call: how responsive the page stayed
@@ -283,16 +277,7 @@ describe('lineage explorer on a 10,000-model blast radius', { timeout: 240_000 }
     t.diagnostic(
       `browser: CSV export of ${summary.total} in ${seconds(started)} (${(csv.text.length / 1e6).toFixed(1)} MB); ${await longTasks(page)}`,
     );
-    assert.match(csv.name, /^incident-.*\.csv$/);
-    const lines = csv.text.trim().split('\r\n');
-    assert.equal(lines[0], 'depth,kind,key,name,verified,signers,path');
-    assert.deepEqual(
-      lines
-        .slice(1)
-        .map((line) => line.split(',')[2])
-        .sort(),
-      expected,
-    );
+    assertIncidentCsv(csv, expected);
     await page
       .locator('#export-status', { hasText: `Exported ${summary.total.toLocaleString('en')} affected nodes as CSV` })
       .waitFor();

@@ -7,10 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { validateCycloneDx } from '../../src/bom/index.ts';
 import type { RunningService } from '../../src/main.ts';
-import { ARTIFACTS, buildExplorer, launchBrowser } from '../support/browser.ts';
+import { ARTIFACTS, assertIncidentCsv, buildExplorer, downloaded, launchBrowser } from '../support/browser.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 import { buildScenario, signerFromPem, type Scenario, type ScenarioKeys } from '../support/scenario.ts';
 import { startTestService } from '../support/service.ts';
@@ -69,12 +69,6 @@ async function ingestScenario(url: string): Promise<void> {
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
-}
-
-async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
-  const [download]: [Download, void] = await Promise.all([page.waitForEvent('download'), click()]);
-  const file = await download.path();
-  return { name: download.suggestedFilename(), text: readFileSync(file, 'utf8') };
 }
 
 const listKeys = async (page: Page, selector: string): Promise<string[]> =>
@@ -221,16 +215,7 @@ describe('lineage explorer in the browser', { timeout: 180_000 }, () => {
     await shot(page, '4-incident');
 
     const csv = await downloaded(page, () => page.locator('#export-csv').click());
-    assert.match(csv.name, /^incident-.*\.csv$/);
-    const lines = csv.text.trim().split('\r\n');
-    assert.equal(lines[0], 'depth,kind,key,name,verified,signers,path');
-    assert.deepEqual(
-      lines
-        .slice(1)
-        .map((line) => line.split(',')[2])
-        .sort(),
-      expected,
-    );
+    assertIncidentCsv(csv, expected);
     const json = JSON.parse((await downloaded(page, () => page.locator('#export-json').click())).text);
     assert.equal(json.total, incidentTrace.summary.total);
     assert.deepEqual(json.affected.map((a: any) => a.node.key).sort(), expected);

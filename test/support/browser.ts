@@ -3,9 +3,9 @@
 // screenshots are taken at.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Download, type Page } from 'playwright-core';
 import { REPO_ROOT } from './paths.ts';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -40,4 +40,24 @@ export async function launchBrowser(): Promise<{ browser: Browser; context: Brow
   });
   const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, acceptDownloads: true });
   return { browser, context };
+}
+
+/** The file a click makes the page download: its suggested name and its text. */
+export async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
+  const [download]: [Download, void] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), click()]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'utf8') };
+}
+
+/** An incident CSV export: its header, and exactly `expected` (sorted) as the keys of its rows. */
+export function assertIncidentCsv(csv: { name: string; text: string }, expected: readonly string[]): void {
+  assert.match(csv.name, /^incident-.*\.csv$/);
+  const lines = csv.text.trim().split('\r\n');
+  assert.equal(lines[0], 'depth,kind,key,name,verified,signers,path');
+  assert.deepEqual(
+    lines
+      .slice(1)
+      .map((line) => line.split(',')[2])
+      .sort(),
+    expected,
+  );
 }
