@@ -66,3 +66,13 @@ export async function measureInterleaved(
   }
   return totals.map(({ ops: n, ms }) => ({ ops: n, seconds: ms / 1000, opsPerSec: (n * 1000) / ms, meanUs: (ms * 1000) / n }));
 }
+
+/** Runs `each` over `items`, at most `width` at once (a pool of workers taking the next item). */
+export async function inParallel<T>(items: readonly T[], width: number, each: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await each(items[next++] as T);
+    }),
+  );
+}

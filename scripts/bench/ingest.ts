@@ -9,7 +9,7 @@
 // Each run uses a queue and documents of its own (fresh digests; the graph data stays, the queue is obliterated).
 
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,11 +27,13 @@ import { startServiceProcess, type ServiceProcess } from '../../test/support/wor
 import { EXIT_ABORTED, EXIT_OK, EXIT_USAGE } from './benchmark.ts';
 import { describeMachine, machine } from './machine.ts';
 import { markdownTable } from './table.ts';
+import { inParallel } from './harness.ts';
+import { measureCeiling, type Ceiling } from './ingest-ceiling.ts';
+import { cpuSeconds, localServerPids } from './process-cpu.ts';
 
 export const summary = 'end-to-end attestations/s, submit → committed in Neo4j, real Neo4j + Redis (target 1,000/s)';
 
 const TARGET = 1000;
-const REPO = path.resolve(import.meta.dirname, '../..');
 
 const USAGE = `usage: npm run bench -- ingest [--count N] [--workers N,…] [--concurrency N,…] [--via http|queue] [--json]
 
@@ -81,95 +83,11 @@ function list(text: string | undefined, fallback: number, flag: string, min: num
   });
 }
 
-/** utime + stime of a process in seconds, from /proc (Linux); undefined elsewhere or when it is gone. */
-function cpuSeconds(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Pids of the local servers scripts/services.sh started, when the URLs point at them. */
-function localServerPids(neo4jUri: string, redisUrl: string): Record<string, number> {
-  const pids: Record<string, number> = {};
-  const read = (file: string): number | undefined => {
-    const full = path.join(REPO, '.data', file);
-    if (!existsSync(full)) return undefined;
-    const pid = Number(readFileSync(full, 'utf8').trim());
-    return Number.isInteger(pid) && cpuSeconds(pid) !== undefined ? pid : undefined;
-  };
-  const neo4j = /:7687\/?$/.test(neo4jUri) ? read('neo4j.pid') : undefined;
-  const redis = /:6379\/?$/.test(redisUrl) ? read('redis.pid') : undefined;
-  if (neo4j !== undefined) pids['neo4j'] = neo4j;
-  if (redis !== undefined) pids['redis'] = redis;
-  return pids;
-}
-
-async function inParallel<T>(items: readonly T[], width: number, each: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) await each(items[next++] as T);
-    }),
-  );
-}
-
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new BenchAbort(`${what} did not happen within ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-interface Ceiling {
-  readonly writes: number;
-  readonly concurrency: number;
-  readonly perSecond: number;
-  /** Neo4j's CPU per write, when the server is a local one with a pid file. */
-  readonly neo4jCpuMs?: number;
-}
-
-/**
- * What the database alone allows on this machine, measured in the same run as the ingest figures: the smallest
- * durable write there is, `CREATE (:BenchCeiling {i})` as one auto-commit transaction (as each attestation is one),
- * from `concurrency` sessions at once. No attestation can be committed faster than this. The nodes are removed after.
- */
-async function measureCeiling(
-  env: { NEO4J_URI: string; REDIS_URL: string },
-  writes: number,
-  concurrency: number,
-): Promise<Ceiling> {
-  const graph = connectGraph({ uri: env.NEO4J_URI, database: 'neo4j' });
-  const neo4jPid = localServerPids(env.NEO4J_URI, env.REDIS_URL)['neo4j'];
-  const tag = randomUUID();
-  const write = async (i: number): Promise<void> => {
-    const session = graph.driver.session({ database: graph.database });
-    try {
-      await session.run('CREATE (:BenchCeiling {run: $tag, i: $i})', { tag, i });
-    } finally {
-      await session.close();
-    }
-  };
-  try {
-    const indices = Array.from({ length: writes }, (_, i) => i);
-    await inParallel(indices.slice(0, Math.min(1000, writes)), concurrency, write); // warm-up: JIT, plan cache
-    const cpu0 = neo4jPid === undefined ? undefined : cpuSeconds(neo4jPid);
-    const start = performance.now();
-    await inParallel(indices, concurrency, write);
-    const seconds = (performance.now() - start) / 1000;
-    const cpu1 = neo4jPid === undefined ? undefined : cpuSeconds(neo4jPid);
-    return {
-      writes,
-      concurrency,
-      perSecond: writes / seconds,
-      ...(cpu0 === undefined || cpu1 === undefined ? {} : { neo4jCpuMs: ((cpu1 - cpu0) * 1000) / writes }),
-    };
-  } finally {
-    await graph.driver.executeQuery('MATCH (n:BenchCeiling {run: $tag}) DELETE n', { tag }, { database: graph.database });
-    await graph.driver.close();
   }
 }
 

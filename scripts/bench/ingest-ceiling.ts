@@ -1,0 +1,54 @@
+// The ingest benchmark's baseline: how many of the smallest durable writes Neo4j alone commits per second.
+import { randomUUID } from 'node:crypto';
+import { connectGraph } from '../../src/graph/index.ts';
+import { inParallel } from './harness.ts';
+import { cpuSeconds, localServerPids } from './process-cpu.ts';
+
+export interface Ceiling {
+  readonly writes: number;
+  readonly concurrency: number;
+  readonly perSecond: number;
+  /** Neo4j's CPU per write, when the server is a local one with a pid file. */
+  readonly neo4jCpuMs?: number;
+}
+
+/**
+ * What the database alone allows on this machine, measured in the same run as the ingest figures: the smallest
+ * durable write there is, `CREATE (:BenchCeiling {i})` as one auto-commit transaction (as each attestation is one),
+ * from `concurrency` sessions at once. No attestation can be committed faster than this. The nodes are removed after.
+ */
+export async function measureCeiling(
+  env: { NEO4J_URI: string; REDIS_URL: string },
+  writes: number,
+  concurrency: number,
+): Promise<Ceiling> {
+  const graph = connectGraph({ uri: env.NEO4J_URI, database: 'neo4j' });
+  const neo4jPid = localServerPids(env.NEO4J_URI, env.REDIS_URL)['neo4j'];
+  const tag = randomUUID();
+  const write = async (i: number): Promise<void> => {
+    const session = graph.driver.session({ database: graph.database });
+    try {
+      await session.run('CREATE (:BenchCeiling {run: $tag, i: $i})', { tag, i });
+    } finally {
+      await session.close();
+    }
+  };
+  try {
+    const indices = Array.from({ length: writes }, (_, i) => i);
+    await inParallel(indices.slice(0, Math.min(1000, writes)), concurrency, write); // warm-up: JIT, plan cache
+    const cpu0 = neo4jPid === undefined ? undefined : cpuSeconds(neo4jPid);
+    const start = performance.now();
+    await inParallel(indices, concurrency, write);
+    const seconds = (performance.now() - start) / 1000;
+    const cpu1 = neo4jPid === undefined ? undefined : cpuSeconds(neo4jPid);
+    return {
+      writes,
+      concurrency,
+      perSecond: writes / seconds,
+      ...(cpu0 === undefined || cpu1 === undefined ? {} : { neo4jCpuMs: ((cpu1 - cpu0) * 1000) / writes }),
+    };
+  } finally {
+    await graph.driver.executeQuery('MATCH (n:BenchCeiling {run: $tag}) DELETE n', { tag }, { database: graph.database });
+    await graph.driver.close();
+  }
+}
