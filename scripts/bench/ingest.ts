@@ -29,6 +29,7 @@ import { describeMachine, machine } from './machine.ts';
 import { markdownTable } from './table.ts';
 import { inParallel } from './harness.ts';
 import { measureCeiling, type Ceiling } from './ingest-ceiling.ts';
+import { measureFloor, type Floor } from './ingest-floor.ts';
 import { cpuSeconds, localServerPids } from './process-cpu.ts';
 
 export const summary = 'end-to-end attestations/s, submit → committed in Neo4j, real Neo4j + Redis (target 1,000/s)';
@@ -47,6 +48,9 @@ const USAGE = `usage: npm run bench -- ingest [--count N] [--workers N,…] [--c
   --warmup N         attestations ingested first, untimed, in each run (JIT, Neo4j plan cache; default 1000)
   --ceiling N        first measure N empty write transactions against Neo4j alone, the most any ingest could
                      commit (default 10000; 0 skips it)
+  --floor N          then measure N submissions through the same HTTP API, BullMQ queue and worker, each job one
+                     empty write transaction and nothing else (no verification, no lineage): what the components
+                     alone allow (default 10000; 0 skips it)
   --json             print the results as JSON instead of a table
   --help             this text
 
@@ -227,7 +231,7 @@ function post(agent: http.Agent, url: string, body: Buffer): Promise<{ status: n
 
 const fixed = (n: number, digits: number): string => n.toFixed(digits);
 
-function report(rows: readonly Row[], ceiling: Ceiling | undefined): string {
+function report(rows: readonly Row[], ceiling: Ceiling | undefined, floor: Floor | undefined): string {
   const processes = [...new Set(rows.flatMap((r) => Object.keys(r.cpuMsPerAttestation)))];
   const table = markdownTable(
     [
@@ -253,13 +257,22 @@ function report(rows: readonly Row[], ceiling: Ceiling | undefined): string {
     ceiling === undefined
       ? ''
       : `\nceiling: Neo4j alone, empty write transactions (one CREATE each, ${ceiling.concurrency} at once): ${Math.round(ceiling.perSecond).toLocaleString('en-US')}/s${ceiling.neo4jCpuMs === undefined ? '' : `, Neo4j CPU ${fixed(ceiling.neo4jCpuMs, 2)} ms each`}; best ingest run ${Math.round((best / ceiling.perSecond) * 100)}% of it`;
-  return `${table}\n\ntarget: ≥ ${TARGET.toLocaleString('en-US')} attestations/s end to end: best ${Math.round(best).toLocaleString('en-US')}/s, ${best >= TARGET ? 'met' : 'NOT met'}${base}`;
+  const floorLine =
+    floor === undefined
+      ? ''
+      : `\nfloor: the same HTTP API, BullMQ queue and worker (in the API process, concurrency ${floor.concurrency}), each job one empty write transaction and nothing else: ${Math.round(floor.perSecond).toLocaleString('en-US')}/s, CPU ms/job ${Object.entries(
+          floor.cpuMsPerJob,
+        )
+          .map(([name, ms]) => `${name} ${fixed(ms, 2)}`)
+          .join(', ')}; best ingest run ${Math.round((best / floor.perSecond) * 100)}% of it`;
+  return `${table}\n\ntarget: ≥ ${TARGET.toLocaleString('en-US')} attestations/s end to end: best ${Math.round(best).toLocaleString('en-US')}/s, ${best >= TARGET ? 'met' : 'NOT met'}${base}${floorLine}`;
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
   let plan: Settings[];
   let json: boolean;
   let ceilingWrites: number;
+  let floorJobs: number;
   try {
     const { values } = parseArgs({
       args: [...argv],
@@ -271,6 +284,7 @@ export async function run(argv: readonly string[]): Promise<number> {
         via: { type: 'string' },
         warmup: { type: 'string' },
         ceiling: { type: 'string' },
+        floor: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
@@ -296,6 +310,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     );
     json = values.json;
     [ceilingWrites = 10_000] = list(values.ceiling, 10_000, '--ceiling', 0);
+    [floorJobs = 10_000] = list(values.floor, 10_000, '--floor', 0);
   } catch (err) {
     console.error(`${(err as Error).message}\n\n${USAGE}`);
     return EXIT_USAGE;
@@ -310,12 +325,32 @@ export async function run(argv: readonly string[]): Promise<number> {
   const tmp = mkdtempSync(path.join(tmpdir(), 'mpg-bench-ingest-'));
   const rows: Row[] = [];
   let ceiling: Ceiling | undefined;
+  let floor: Floor | undefined;
   try {
     process.stderr.write(`ingest benchmark on ${describeMachine(host)}\n  Neo4j ${env.NEO4J_URI}, Redis ${env.REDIS_URL}\n`);
     if (ceilingWrites > 0) {
       const width = Math.max(...plan.map((p) => p.concurrency * Math.max(1, p.workers)));
       ceiling = await measureCeiling(env, ceilingWrites, width);
       process.stderr.write(`ceiling: ${Math.round(ceiling.perSecond)} empty write transactions/s at concurrency ${width}\n`);
+    }
+    if (floorJobs > 0) {
+      const [first] = plan;
+      const warmup = Math.min(1000, floorJobs);
+      process.stderr.write(`floor: signing ${warmup + floorJobs} documents …\n`);
+      const documents = lineageCorpus({
+        models: Math.ceil((warmup + floorJobs) / 2),
+        tag: `bench-floor-${randomUUID().slice(0, 8)}`,
+      })
+        .documents.slice(0, warmup + floorJobs)
+        .map((d) => d.bytes);
+      floor = await measureFloor(env, {
+        documents,
+        warmup,
+        concurrency: first?.concurrency ?? 32,
+        submitters: first?.submitters ?? 64,
+        post,
+      });
+      process.stderr.write(`floor: ${Math.round(floor.perSecond)} jobs/s through HTTP, BullMQ and one empty transaction each\n`);
     }
     for (const settings of plan) {
       process.stderr.write(
@@ -343,6 +378,7 @@ export async function run(argv: readonly string[]): Promise<number> {
           machine: host,
           target: { perSecond: TARGET, met: best >= TARGET },
           ...(ceiling ? { ceiling } : {}),
+          ...(floor ? { floor } : {}),
           rows,
         },
         null,
@@ -350,7 +386,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       ),
     );
   } else {
-    console.log(report(rows, ceiling));
+    console.log(report(rows, ceiling, floor));
   }
   return EXIT_OK;
 }
