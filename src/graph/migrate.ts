@@ -1,7 +1,8 @@
 // Schema migrations: numbered Cypher files applied in order, each exactly once, recorded in the
 // database as (:SchemaMigration {version}). Two processes may start at once (API and worker), so
-// application is serialised by a lease on a lock node; every statement is also idempotent
-// (IF NOT EXISTS) so a crash between a statement and its record is harmless on the next run.
+// application is serialised by a lease on a lock node; every statement is also idempotent (IF NOT
+// EXISTS, or a data clean-up that only removes) so a crash between a statement and its record is
+// harmless on the next run.
 import { createHash, randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -107,6 +108,23 @@ async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: n
   }
 }
 
+/**
+ * A data migration batches its writes with `CALL {…} IN TRANSACTIONS`, which Neo4j accepts only in an auto-commit
+ * transaction (`session.run`), not in the managed one `executeQuery` opens.
+ */
+async function runStatement(graph: GraphConnection, statement: string): Promise<void> {
+  if (!/\bIN\s+TRANSACTIONS\b/i.test(statement)) {
+    await graph.driver.executeQuery(statement, {}, { database: graph.database });
+    return;
+  }
+  const session = graph.driver.session({ database: graph.database });
+  try {
+    await session.run(statement);
+  } finally {
+    await session.close();
+  }
+}
+
 async function applyPending(graph: GraphConnection, migrations: readonly Migration[]): Promise<MigrationReport> {
   const { records } = await graph.driver.executeQuery(
     'MATCH (m:SchemaMigration) RETURN m.version AS version, m.checksum AS checksum',
@@ -127,9 +145,7 @@ async function applyPending(graph: GraphConnection, migrations: readonly Migrati
       continue;
     }
     // Schema statements cannot share a transaction with data writes, so each runs on its own.
-    for (const statement of migration.statements) {
-      await graph.driver.executeQuery(statement, {}, { database: graph.database });
-    }
+    for (const statement of migration.statements) await runStatement(graph, statement);
     await graph.driver.executeQuery(
       `CREATE (:SchemaMigration {version: $version, name: $name, checksum: $checksum, appliedAt: datetime()})`,
       { version: neo4j.int(migration.version), name: migration.name, checksum: migration.checksum },

@@ -1,6 +1,7 @@
 // Migrations on the real Neo4j: applied once, recorded, safe when two processes start together,
 // and an edited migration that was already applied is refused.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { cp, mkdtemp, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,5 +47,34 @@ describe('migrations', () => {
       applyMigrations(graph, dir),
       (error: unknown) => error instanceof GraphError && error.code === 'MIGRATION_FAILED',
     );
+  });
+
+  it('003 takes the card fields earlier versions copied onto artifact nodes off them, and keeps the name', async () => {
+    const migration = (await readMigrations(MIGRATIONS_DIR)).find((m) => m.version === 3);
+    assert.ok(migration);
+    const digest = `sha256:${randomUUID()}`;
+    await graph.driver.executeQuery(
+      `CREATE (:Artifact:Dataset {digest: $digest, name: 'corpus', omsSigned: true, ownCard: true, version: '1',
+         license: 'MIT', sourceUrl: 'https://data.example.com', datasetType: 'text', sensitiveData: 'emails', modelCard: '{}'})`,
+      { digest },
+      { database: 'neo4j' },
+    );
+    try {
+      // Applied already (at the first start): its statements again, as after a crash before its record.
+      const session = graph.driver.session({ database: 'neo4j' });
+      try {
+        for (const statement of migration.statements) await session.run(statement);
+      } finally {
+        await session.close();
+      }
+      const { records } = await graph.driver.executeQuery(
+        'MATCH (n:Artifact {digest: $digest}) RETURN properties(n) AS props',
+        { digest },
+        { database: 'neo4j' },
+      );
+      assert.deepEqual(records[0]?.get('props'), { digest, name: 'corpus', omsSigned: true });
+    } finally {
+      await graph.driver.executeQuery('MATCH (n:Artifact {digest: $digest}) DETACH DELETE n', { digest }, { database: 'neo4j' });
+    }
   });
 });
