@@ -11,10 +11,11 @@ export interface BomAttestation {
 }
 
 /**
- * Descriptive fields from a model or dataset card (CycloneDX or SPDX 3 predicate). Present only while a
- * verified card attestation is about the artifact, so a revoked card's claims are not exported.
+ * Descriptive fields from model or dataset cards (CycloneDX or SPDX 3 predicates), merged field by field from
+ * the verified cards in the BOM's scope (bom-card.ts), so a revoked card's claims are not exported.
  */
 export interface BomCard {
+  /** exactly the cards that gave a shown field (the artifact's name included). */
   readonly evidence: readonly string[];
   readonly version: string | null;
   readonly license: string | null;
@@ -28,6 +29,7 @@ export interface BomCard {
 export interface BomArtifact {
   /** identity digest, `algorithm:hex` (an OMS root digest for signed models and datasets). */
   readonly digest: string;
+  /** a card's name for it when one gives it, else the first name the evidence gave the node. */
   readonly name: string | null;
   /** graph labels other than `Artifact`: `Model`, `Dataset`, `File`. */
   readonly labels: readonly string[];

@@ -81,13 +81,21 @@ export interface RunFact {
   readonly externalParameters: string;
 }
 
-/** Descriptive properties for an artifact node (dataset card fields, a model card as JSON text). */
-export interface ArtifactPropertiesFact {
+/** The descriptive fields a card may give an artifact (docs/LINEAGE.md, "Card fields"). */
+export const CARD_FIELDS = ['name', 'version', 'license', 'sourceUrl', 'datasetType', 'sensitiveData', 'modelCard'] as const;
+export type CardField = (typeof CARD_FIELDS)[number];
+
+/**
+ * What one card (a CycloneDX or SPDX 3 predicate) says of one artifact, kept on the card's own
+ * `(Attestation)-[:DESCRIBES]->(Artifact)` edge so every shown value can name the card it came from.
+ */
+export interface CardFact {
   readonly digest: DigestString;
-  readonly properties: Readonly<Record<string, string>>;
+  /** dataset card fields, a CycloneDX model card as JSON text; `sensitiveData` joined with "; ". */
+  readonly fields: Readonly<Partial<Record<CardField, string>>>;
   /**
    * The card is about this artifact itself (it attests it), not another model's card describing a dataset it was
-   * trained on. An artifact's own card wins: what other cards say of it fills the fields only while it has none.
+   * trained on. Read with precedence: an artifact's own cards before what other cards say of it.
    */
   readonly own: boolean;
 }
@@ -128,7 +136,7 @@ export interface AttestationFacts {
   readonly attests: readonly DigestString[];
   readonly packages?: readonly PackageFact[];
   readonly runs?: readonly RunFact[];
-  readonly properties?: readonly ArtifactPropertiesFact[];
+  readonly cards?: readonly CardFact[];
   readonly edges?: readonly EdgeFact[];
   readonly inferred?: readonly InferredEdgeFact[];
 }

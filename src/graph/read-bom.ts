@@ -13,40 +13,46 @@ import type {
   BomRun,
   BomSubject,
 } from './bom-subject.ts';
+import { chooseCard, type ScopedCard } from './bom-card.ts';
 import type { GraphConnection } from './driver.ts';
 import { toGraphError } from './errors.ts';
 import { fetchEvidence } from './evidence.ts';
 import { MAX_DEPTH } from './traverse.ts';
 
-/** Predicates whose descriptive fields the extractors copy onto artifact nodes (src/ingest/extract). */
-const CARD_TYPES = ['https://cyclonedx.org/bom', 'https://spdx.dev/Document/v3'];
-
 /** The verified subset of an edge's evidence. */
 const VERIFIED = (r: string): string =>
   `COLLECT { MATCH (va:Attestation) WHERE va.digest IN coalesce(${r}.evidence, []) AND va.status = 'verified' RETURN va.digest AS vd }`;
 
-// Card fields are trusted only while a verified card in this BOM's scope is about the node: it attests the node,
-// or it is evidence of the edge by which this BOM reaches the node (the exported model's, or an ancestor's, card
-// naming a dataset among its data components). Cards other models made about a popular dataset are theirs: citing
-// them would put thousands of unrelated attestations in this BOM (and scan every edge into the dataset to find them).
+/** One card's DESCRIBES edge `ce` from card attestation `ca`, as chooseCard (bom-card.ts) takes it. */
+const CARD = `{digest: ca.digest, own: ce.own, receivedAt: ca.receivedAt.epochMillis, fields: properties(ce)} AS card`;
+
+// A card counts only while it is verified and in this BOM's scope (docs/LINEAGE.md, "Card fields"): the node's own
+// cards, or the cards that are evidence of the edge by which this BOM reaches the node (the exported model's, or an
+// ancestor's, card naming a dataset among its data components). Cards other models made about a popular dataset are
+// theirs: citing them would put thousands of unrelated attestations in this BOM. Each branch starts from the few
+// attestations in scope (an own card also ATTESTS the node; edge evidence by the digest index) and only then looks
+// for the edge into the node. The CALL keeps that order: given one MATCH, the planner expands from the node over
+// every incoming DESCRIBES of a popular dataset (checked with PROFILE; card-evidence.test.ts guards it).
 const ARTIFACT = (n: string, via?: string): string => `{
-  digest: ${n}.digest, name: ${n}.name, labels: labels(${n}), version: ${n}.version, license: ${n}.license,
-  sourceUrl: ${n}.sourceUrl, datasetType: ${n}.datasetType, sensitiveData: ${n}.sensitiveData, modelCard: ${n}.modelCard,
+  digest: ${n}.digest, name: ${n}.name, labels: labels(${n}),
   attestedBy: COLLECT { MATCH (aa:Attestation)-[:ATTESTS]->(${n}) WHERE aa.status = 'verified' RETURN aa.digest AS ad },
   cards: COLLECT {
-    MATCH (ca:Attestation)-[:ATTESTS]->(${n}) WHERE ca.status = 'verified' AND ca.predicateType IN $cardTypes RETURN ca.digest AS cd
+    MATCH (ca:Attestation)-[:ATTESTS]->(${n}) WHERE ca.status = 'verified'
+    CALL (ca, ${n}) { MATCH (ca)-[ce:DESCRIBES]->(${n}) WHERE ce.own RETURN ce }
+    RETURN ${CARD}
     ${
       via === undefined
         ? ''
         : `UNION
-    MATCH (ca:Attestation) WHERE ca.digest IN coalesce(${via}.evidence, []) AND ca.status = 'verified' AND ca.predicateType IN $cardTypes
-    RETURN ca.digest AS cd`
+    MATCH (ca:Attestation) WHERE ca.digest IN coalesce(${via}.evidence, []) AND ca.status = 'verified'
+    CALL (ca, ${n}) { MATCH (ca)-[ce:DESCRIBES]->(${n}) RETURN ce }
+    RETURN ${CARD}`
     }
   }
 }`;
 
-// Relationship types and the depth bound are fixed text, never input; the digest is a parameter.
-const QUERY = `
+// Relationship types and the depth bound are fixed text, never input; the digest is a parameter (exported for tests).
+export const BOM_QUERY = `
 MATCH (m:Artifact {digest: $digest})
 OPTIONAL MATCH (m)-[:DERIVED_FROM*1..${MAX_DEPTH}]->(x:Artifact)
 WITH m, collect(DISTINCT x) AS upstream
@@ -73,8 +79,8 @@ export async function readBomSubject(graph: GraphConnection, digest: string): Pr
   let record: { get(key: string): unknown } | undefined;
   try {
     const result = await graph.driver.executeQuery(
-      QUERY,
-      { digest, cardTypes: CARD_TYPES },
+      BOM_QUERY,
+      { digest },
       { database: graph.database, routing: neo4j.routing.READ },
     );
     record = result.records[0];
@@ -227,25 +233,20 @@ function toRun(row: Row, edges: SubjectEdges): BomRun {
 }
 
 function toArtifact(row: Row): BomArtifact {
-  const cards = list(row['cards']);
-  const sensitive = text(row['sensitiveData']);
+  const { name, card } = chooseCard(
+    ((row['cards'] as Row[] | undefined) ?? []).map((c) => ({
+      digest: String(c['digest']),
+      own: c['own'] === true,
+      receivedAt: numberOrNull(c['receivedAt']) ?? 0,
+      fields: c['fields'] as ScopedCard['fields'],
+    })),
+  );
   return {
     digest: String(row['digest']),
-    name: text(row['name']),
+    // A card's name when one gives it (the exported card says what the artifact is called), else the node's.
+    name: name ?? text(row['name']),
     labels: list(row['labels']).filter((l) => l !== 'Artifact'),
-    card:
-      cards.length === 0
-        ? null
-        : {
-            evidence: cards,
-            version: text(row['version']),
-            license: text(row['license']),
-            sourceUrl: text(row['sourceUrl']),
-            datasetType: text(row['datasetType']),
-            // The CycloneDX extractor joins `sensitiveData[]` with "; " (src/ingest/extract/cyclonedx.ts).
-            sensitiveData: sensitive ? sensitive.split('; ').filter((s) => s.length > 0) : [],
-            modelCard: text(row['modelCard']),
-          },
+    card,
     attestedBy: list(row['attestedBy']),
   };
 }

@@ -1,7 +1,7 @@
-// Lineage sections of the attestation's statement: packages, runs, builders, descriptive properties
-// and typed edges, each edge carrying the attestation digest as evidence.
+// Lineage sections of the attestation's statement: packages, runs, builders, the card's DESCRIBES edges
+// and typed edges, each typed edge carrying the attestation digest as evidence.
 // Labels, keys and relationship types come from the closed maps below, never from input.
-import type { AttestationFacts, EdgeFact, EdgeType, NodeRef } from './facts.ts';
+import type { AttestationFacts, CardFact, EdgeFact, EdgeType, NodeRef } from './facts.ts';
 import { evidenceAssignment, linkWithEvidence, uniqueBy, type Section } from './write-statement.ts';
 
 const NODE: Record<NodeRef['kind'], { label: string; key: string }> = {
@@ -62,20 +62,23 @@ export function lineageSections(facts: AttestationFacts): Section[] {
       params: { runs },
     });
   }
-  const properties = facts.properties ?? [];
-  if (properties.length > 0) {
+  const cards = facts.cards ?? [];
+  if (cards.length > 0) {
+    // Each card's fields stay on its own edge (docs/LINEAGE.md, "Card fields"), so a value read back names the
+    // card it came from, a revoked card's fields go with its edges (unlink in write.ts), and no card overwrites
+    // another's, whatever the arrival order. CREATE unless present, as for ATTESTS: att is write-locked by this
+    // statement's head, so no other transaction can link it meanwhile, and the artifact (a popular dataset is a
+    // hub) is not locked. The same document again finds its edges and changes nothing.
     sections.push({
-      cypher: `CALL () {
-  UNWIND $properties AS row
+      cypher: `CALL (att) {
+  UNWIND $cards AS row
   MATCH (n:Artifact {digest: row.digest})
-  // locked before ownCard is read, so a concurrent own card is either seen here or applied after this
-  SET n._lock = true
-  REMOVE n._lock
-  WITH n, row WHERE row.own OR n.ownCard IS NULL
-  SET n += row.properties
-  FOREACH (_ IN CASE WHEN row.own THEN [1] ELSE [] END | SET n.ownCard = true)
+  OPTIONAL MATCH (att)-[x:DESCRIBES]->(n)
+  WITH att, n, row WHERE x IS NULL
+  CREATE (att)-[d:DESCRIBES]->(n)
+  SET d += row.fields, d.own = row.own
 }`,
-      params: { properties },
+      params: { cards: cardRows(cards) },
     });
   }
   let group = 0;
@@ -182,6 +185,18 @@ export function reinferSection(digests: readonly string[]): Section {
 }`,
     params: { reinfer: [...digests] },
   };
+}
+
+/**
+ * One row per described artifact (the OPTIONAL MATCH above would not see an edge created for an earlier row of
+ * the same UNWIND): when a document describes one artifact twice, its own card of it wins over its mention as
+ * another subject's data. Sorted by digest, so the same document always gives the same rows.
+ */
+function cardRows(cards: readonly CardFact[]): { digest: string; fields: Record<string, string>; own: boolean }[] {
+  const ownLast = [...cards].sort((a, b) => Number(a.own) - Number(b.own));
+  return uniqueBy(ownLast, (card) => card.digest)
+    .map((card) => ({ digest: card.digest, fields: { ...card.fields }, own: card.own }))
+    .sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
 }
 
 function groupEdges(edges: readonly EdgeFact[]): Map<string, EdgeFact[]> {

@@ -235,15 +235,15 @@ function signerSection(signer: SignerRef): Section {
 }
 
 /**
- * Removes an attestation's evidence from every edge it asserted, and edges left with no evidence.
- * Every asserted edge touches one of the attestation's subjects or the run that produced one
- * (docs/LINEAGE.md), so the search starts there.
+ * Removes the attestation's own links (signer, subjects, a card's DESCRIBES edges with the fields it gave),
+ * then its evidence from every edge it asserted, and edges left with no evidence. Every asserted edge touches
+ * one of the attestation's subjects or the run that produced one (docs/LINEAGE.md), so the search starts there.
  */
 async function unlink(tx: ManagedTransaction, attestation: string): Promise<void> {
   await tx.run(
     `MATCH (att:Attestation {digest: $attestation})
-     OPTIONAL MATCH (att)-[own:SIGNED_BY|ATTESTS]->()
-     DELETE own`,
+     OPTIONAL MATCH (att)-[link:SIGNED_BY|ATTESTS|DESCRIBES]->()
+     DELETE link`,
     { attestation },
   );
   await tx.run(

@@ -44,6 +44,14 @@ export interface ExpectedDocument {
   attests: string[];
   /** the Key node id it is SIGNED_BY (null when rejected). */
   signedBy: string | null;
+  /** a card's DESCRIBES edges (none when rejected or not a card), each with exactly these properties. */
+  describes: ExpectedCard[];
+}
+
+/** What a card says of one artifact: its `(Attestation)-[:DESCRIBES {own, …fields}]->(node)` edge. */
+export interface ExpectedCard {
+  node: string;
+  props: Record<string, string | boolean>;
 }
 
 export interface NodeMatch {
@@ -121,7 +129,7 @@ export function scenarioBuilder(keys: ScenarioKeys, salt: string) {
     format: 'bundle' | 'envelope',
     signer: SignerName,
     doc: Record<string, unknown>,
-    outcome: { attests: string[] } | { reasonCode: string; tamper?: Record<string, unknown> },
+    outcome: { attests: string[]; describes?: ExpectedCard[] } | { reasonCode: string; tamper?: Record<string, unknown> },
   ): void => {
     let body = format === 'bundle' ? signBundle(doc, keys[signer]) : signEnvelope(doc, keys[signer]);
     if ('tamper' in outcome && outcome.tamper) {
@@ -144,6 +152,7 @@ export function scenarioBuilder(keys: ScenarioKeys, salt: string) {
       reasonCode: verified ? null : outcome.reasonCode,
       attests: verified ? outcome.attests : [],
       signedBy: verified ? `key/${signer}` : null,
+      describes: verified ? (outcome.describes ?? []) : [],
     });
   };
 

@@ -1,6 +1,7 @@
 // Read-only checks of a lineage scenario (test/support/scenario.ts) directly in Neo4j: every expected
 // node with exactly its labels, every expected edge exactly once with exactly its evidence, nothing
-// else leaving the scenario's nodes, rejected documents linked to nothing, and what only they claim absent.
+// else leaving the scenario's nodes, each card's DESCRIBES edges with exactly its fields, rejected
+// documents linked to nothing, and what only they claim absent.
 //
 // Neo4j is shared and keeps its data between runs, and the committed fixtures may have been signed
 // again since an earlier run (ECDSA signatures are randomised): an evidence digest that is not one of
@@ -208,6 +209,21 @@ export async function scenarioProblems(
     ].sort();
     if (JSON.stringify(links) !== JSON.stringify(wanted))
       problems.push(`document ${doc.name}: links ${links}, expected ${wanted}`);
+    // A card's fields are on its DESCRIBES edges, one per described artifact, exactly as the card gave them.
+    const described = await read(
+      driver,
+      `MATCH (:Attestation {digest: $digest})-[r:DESCRIBES]->(x) RETURN x.digest AS digest, properties(r) AS props ORDER BY digest`,
+      { digest: doc.digest },
+    );
+    const cards = (rows: readonly { digest: string; props: Record<string, unknown> }[]): string =>
+      JSON.stringify(rows.map((row) => [row.digest, sortedKeys(row.props)]));
+    const have = cards(described.map((row) => ({ digest: String(row['digest']), props: row['props'] })));
+    const want = cards(
+      doc.describes
+        .map((card) => ({ digest: nodeOf(card.node).value, props: card.props }))
+        .sort((a, b) => (a.digest < b.digest ? -1 : 1)),
+    );
+    if (have !== want) problems.push(`document ${doc.name}: DESCRIBES ${have}, expected ${want}`);
   }
 
   for (const fact of expected.absent) {
@@ -247,4 +263,8 @@ export async function scenarioSnapshot(driver: Driver, expected: Expected): Prom
       documents: expected.documents.map((d) => d.digest),
     },
   );
+}
+
+function sortedKeys(object: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : 1)));
 }

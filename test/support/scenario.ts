@@ -58,7 +58,7 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
   });
 
   // CycloneDX 1.6 `data` card for the web corpus (its component is reused by the framework BOM below,
-  // so the card properties are the same whichever document lands last).
+  // which then says the same of the dataset on a DESCRIBES edge of its own, {own: false}).
   const webComponent = {
     type: 'data',
     'bom-ref': 'dataset-web-corpus',
@@ -75,13 +75,13 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
       },
     ],
   };
-  const webProps = {
+  const webFields = {
+    name: 'acme/web-corpus',
     license: 'CC-BY-4.0',
     sourceUrl: 'https://data.acme.example/web-corpus',
     datasetType: 'dataset',
     sensitiveData: 'none known',
   };
-  artifact(web.id, web.root, ['Dataset'], webProps);
   emit(
     'web-corpus.cyclonedx',
     'envelope',
@@ -93,11 +93,10 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
       version: 1,
       metadata: { timestamp: '2026-10-20T00:00:00Z', component: webComponent },
     }),
-    { attests: [web.id] },
+    { attests: [web.id], describes: [{ node: web.id, props: { own: true, ...webFields } }] },
   );
 
   // SPDX 3.0.1 DatasetPackage card for the code corpus.
-  artifact(code.id, code.root, ['Dataset'], { sourceUrl: 'https://data.acme.example/code-corpus', datasetType: 'text' });
   emit(
     'code-corpus.spdx',
     'bundle',
@@ -126,7 +125,15 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
         },
       ],
     }),
-    { attests: [code.id] },
+    {
+      attests: [code.id],
+      describes: [
+        {
+          node: code.id,
+          props: { own: true, name: 'acme/code-corpus', sourceUrl: 'https://data.acme.example/code-corpus', datasetType: 'text' },
+        },
+      ],
+    },
   );
 
   // Preprocessing: the web corpus is derived from the raw crawl (subject role dataset).
@@ -231,7 +238,6 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
     modelParameters: { task: 'text-generation', architectureFamily: 'llama', modelArchitecture: 'LlamaForCausalLM' },
     considerations: { useCases: ['research'] },
   };
-  artifact(foundation.id, foundation.root, ['Model'], { modelCard: JSON.stringify(modelCard) });
   const libraries = [
     ['torch', '2.5.1'],
     ['transformers', '4.46.3'],
@@ -273,7 +279,13 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
         webComponent,
       ],
     }),
-    { attests: [foundation.id] },
+    {
+      attests: [foundation.id],
+      describes: [
+        { node: foundation.id, props: { own: true, name: 'acme/foundation-7b', modelCard: JSON.stringify(modelCard) } },
+        { node: web.id, props: { own: false, ...webFields } },
+      ],
+    },
   );
 
   // --- fine-tunes -------------------------------------------------------------------------------------

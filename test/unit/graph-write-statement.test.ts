@@ -80,6 +80,37 @@ describe('write statement', () => {
     );
   });
 
+  it("writes a card's fields on its own DESCRIBES edges, created when missing from the attestation, never on the node", () => {
+    const DATASET = `sha256:${'e'.repeat(64)}`;
+    const { text, params } = verifiedStatement({
+      ...omsFacts,
+      attestation: { ...omsFacts.attestation, predicateType: 'https://cyclonedx.org/bom' },
+      artifacts: [
+        { digest: ROOT, labels: ['Model'], name: 'model' },
+        { digest: DATASET, labels: ['Dataset'] },
+      ],
+      contains: [],
+      attests: [ROOT],
+      // the dataset is described twice by the same document: as a subject's own card and as another's data
+      cards: [
+        { digest: ROOT, fields: { name: 'model', modelCard: '{}' }, own: true },
+        { digest: DATASET, fields: { license: 'MIT' }, own: false },
+        { digest: DATASET, fields: { license: 'CC-BY-4.0' }, own: true },
+      ],
+    });
+    assert.match(
+      text,
+      /OPTIONAL MATCH \(att\)-\[x:DESCRIBES\]->\(n\) WITH att, n, row WHERE x IS NULL CREATE \(att\)-\[d:DESCRIBES\]->\(n\) SET d \+= row\.fields, d\.own = row\.own/,
+    );
+    // nothing locks or writes the described artifact, which may be a popular dataset
+    assert.doesNotMatch(text, /MATCH \(n:Artifact \{digest: row\.digest\}\) SET n/);
+    assert.doesNotMatch(text, /SET n \+=|ownCard/);
+    assert.deepEqual(params['cards'], [
+      { digest: ROOT, fields: { name: 'model', modelCard: '{}' }, own: true },
+      { digest: DATASET, fields: { license: 'CC-BY-4.0' }, own: true },
+    ]);
+  });
+
   it('keeps one row per key, the last one winning', () => {
     assert.deepEqual(
       uniqueBy(

@@ -1,8 +1,8 @@
 // CycloneDX BOM as an in-toto predicate (https://cyclonedx.org/bom, CycloneDX 1.5–1.7) → lineage:
-// model and dataset cards become properties of the subject, `data` components with their own hash
-// become TRAINED_ON edges of a model subject, libraries and frameworks with a purl BUILT_WITH edges.
+// model and dataset cards become the card's DESCRIBES edges (its fields, per card), `data` components with
+// their own hash become TRAINED_ON edges of a model subject, libraries and frameworks with a purl BUILT_WITH edges.
 import { z } from 'zod';
-import type { ArtifactFact, ArtifactPropertiesFact, EdgeFact, PackageFact } from '../../graph/index.ts';
+import type { ArtifactFact, CardFact, CardField, EdgeFact, PackageFact } from '../../graph/index.ts';
 import type { Statement } from '../../verify/index.ts';
 import { identityDigest, purlOf, purlParts, zodMessage } from './descriptor.ts';
 import type { Extracted } from './types.ts';
@@ -49,7 +49,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
   if (!parsed.success) return { ok: false, message: `CycloneDX predicate: ${zodMessage(parsed.error)}` };
   const components = [...(parsed.data.metadata?.component ? [parsed.data.metadata.component] : []), ...parsed.data.components];
   const artifacts: ArtifactFact[] = [];
-  const properties: ArtifactPropertiesFact[] = [];
+  const cards: CardFact[] = [];
   const edges: EdgeFact[] = [];
   const packages: PackageFact[] = [];
   const attests: string[] = [];
@@ -64,7 +64,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
       labels: own ? [isDataset ? 'Dataset' : 'Model'] : [],
       ...(subject.name ? { name: subject.name } : {}),
     });
-    if (own) properties.push({ digest, properties: cardProperties(own), own: true });
+    if (own) cards.push({ digest, fields: cardFields(own), own: true });
     for (const component of components) {
       if (component === own) continue;
       const purl = purlOf(component.purl);
@@ -75,7 +75,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
       const other = componentDigest(component);
       if (component.type === 'data' && other && !isDataset) {
         artifacts.push({ digest: other, labels: ['Dataset'], ...(component.name ? { name: component.name } : {}) });
-        properties.push({ digest: other, properties: cardProperties(component), own: false });
+        cards.push({ digest: other, fields: cardFields(component), own: false });
         edges.push({
           type: 'TRAINED_ON',
           from: { kind: 'artifact', digest },
@@ -85,7 +85,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
       }
     }
   }
-  return { ok: true, lineage: { artifacts, contains: [], attests, properties, edges, packages } };
+  return { ok: true, lineage: { artifacts, contains: [], attests, cards, edges, packages } };
 }
 
 function componentDigest(component: Component): string | null {
@@ -97,17 +97,17 @@ function componentDigest(component: Component): string | null {
   return identityDigest(set);
 }
 
-function cardProperties(component: Component): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (component.name) out['name'] = component.name;
-  if (component.version) out['version'] = component.version;
+function cardFields(component: Component): Partial<Record<CardField, string>> {
+  const out: Partial<Record<CardField, string>> = {};
+  if (component.name) out.name = component.name;
+  if (component.version) out.version = component.version;
   const license = component.licenses?.map((l) => l.license?.id ?? l.license?.name).find((l) => l !== undefined);
-  if (license) out['license'] = license;
+  if (license) out.license = license;
   const source = component.data?.[0]?.contents?.url ?? component.externalReferences?.find((r) => r.type === 'distribution')?.url;
-  if (source) out['sourceUrl'] = source;
-  if (component.data?.[0]?.type) out['datasetType'] = component.data[0].type;
+  if (source) out.sourceUrl = source;
+  if (component.data?.[0]?.type) out.datasetType = component.data[0].type;
   const sensitive = component.data?.flatMap((d) => d.sensitiveData ?? []) ?? [];
-  if (sensitive.length > 0) out['sensitiveData'] = sensitive.join('; ');
-  if (component.modelCard !== undefined) out['modelCard'] = JSON.stringify(component.modelCard);
+  if (sensitive.length > 0) out.sensitiveData = sensitive.join('; ');
+  if (component.modelCard !== undefined) out.modelCard = JSON.stringify(component.modelCard);
   return out;
 }

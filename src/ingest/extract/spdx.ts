@@ -1,8 +1,8 @@
 // SPDX 3.0.1 JSON-LD as an in-toto predicate (https://spdx.dev/Document/v3) → lineage: AIPackage and
-// DatasetPackage elements describe the subject, `trainedOn` relationships become TRAINED_ON edges,
-// software packages with a purl BUILT_WITH edges (docs/LINEAGE.md).
+// DatasetPackage elements describe the subject (the card's DESCRIBES edges), `trainedOn` relationships
+// become TRAINED_ON edges, software packages with a purl BUILT_WITH edges (docs/LINEAGE.md).
 import { z } from 'zod';
-import type { ArtifactFact, ArtifactPropertiesFact, EdgeFact, PackageFact } from '../../graph/index.ts';
+import type { ArtifactFact, CardFact, CardField, EdgeFact, PackageFact } from '../../graph/index.ts';
 import type { Statement } from '../../verify/index.ts';
 import { identityDigest, purlOf, purlParts, zodMessage } from './descriptor.ts';
 import type { Extracted } from './types.ts';
@@ -32,7 +32,7 @@ export function extractSpdx(statement: Statement): Extracted {
   const elements = parsed.data['@graph'];
   const byId = new Map(elements.filter((e) => e.spdxId).map((e) => [e.spdxId as string, e]));
   const artifacts: ArtifactFact[] = [];
-  const properties: ArtifactPropertiesFact[] = [];
+  const cards: CardFact[] = [];
   const edges: EdgeFact[] = [];
   const packages: PackageFact[] = [];
   const attests: string[] = [];
@@ -47,7 +47,7 @@ export function extractSpdx(statement: Statement): Extracted {
       labels: own ? [isDataset ? 'Dataset' : 'Model'] : [],
       ...(subject.name ? { name: subject.name } : {}),
     });
-    if (own) properties.push({ digest, properties: elementProperties(own), own: true });
+    if (own) cards.push({ digest, fields: elementFields(own), own: true });
     for (const relation of elements.filter((e) => e.type === 'Relationship' && e.relationshipType === 'trainedOn')) {
       if (!own || relation.from !== own.spdxId) continue;
       for (const target of relation.to ?? []) {
@@ -55,7 +55,7 @@ export function extractSpdx(statement: Statement): Extracted {
         const datasetDigest = dataset ? elementDigest(dataset) : null;
         if (!dataset || !datasetDigest) continue;
         artifacts.push({ digest: datasetDigest, labels: ['Dataset'], ...(dataset.name ? { name: dataset.name } : {}) });
-        properties.push({ digest: datasetDigest, properties: elementProperties(dataset), own: false });
+        cards.push({ digest: datasetDigest, fields: elementFields(dataset), own: false });
         edges.push({
           type: 'TRAINED_ON',
           from: { kind: 'artifact', digest },
@@ -71,7 +71,7 @@ export function extractSpdx(statement: Statement): Extracted {
       edges.push({ type: 'BUILT_WITH', from: { kind: 'artifact', digest }, to: { kind: 'package', purl }, props: {} });
     }
   }
-  return { ok: true, lineage: { artifacts, contains: [], attests, properties, edges, packages } };
+  return { ok: true, lineage: { artifacts, contains: [], attests, cards, edges, packages } };
 }
 
 function isPackage(element: Element): boolean {
@@ -92,11 +92,11 @@ function elementDigest(element: Element): string | null {
   return identityDigest(set);
 }
 
-function elementProperties(element: Element): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (element.name) out['name'] = element.name;
-  if (element.software_packageVersion) out['version'] = element.software_packageVersion;
-  if (element.software_downloadLocation) out['sourceUrl'] = element.software_downloadLocation;
-  if (element.dataset_datasetType?.length) out['datasetType'] = element.dataset_datasetType.join(', ');
+function elementFields(element: Element): Partial<Record<CardField, string>> {
+  const out: Partial<Record<CardField, string>> = {};
+  if (element.name) out.name = element.name;
+  if (element.software_packageVersion) out.version = element.software_packageVersion;
+  if (element.software_downloadLocation) out.sourceUrl = element.software_downloadLocation;
+  if (element.dataset_datasetType?.length) out.datasetType = element.dataset_datasetType.join(', ');
   return out;
 }
