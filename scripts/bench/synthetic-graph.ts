@@ -1,7 +1,8 @@
 // A deterministic synthetic lineage graph for the query benchmark, shaped as docs/LINEAGE.md describes what ingest
 // writes: foundation models fine-tuned, quantized, distilled and converted in chains, datasets with preprocessed
-// derivatives, packages by purl and version, OMS-signed files, pipeline runs on builders, and an Attestation node
-// behind every edge (its digest in the edge's `evidence`, ATTESTS its subject, SIGNED_BY one of a few keys).
+// derivatives, packages by purl and version, OMS-signed files, pipeline runs on builders, an Attestation node
+// behind every edge (its digest in the edge's `evidence`, ATTESTS its subject, SIGNED_BY one of a few keys), and
+// card fields on the cards' DESCRIBES edges (each dataset's own data card, the models' CycloneDX BOMs).
 //
 // Every digest is the sha256 of a seed string and every choice a hash of the entity's name, so the same spec always
 // yields the same graph, in any order, without keeping it in memory: `loadSteps` (synthetic-load.ts) streams rows per
@@ -18,7 +19,7 @@
 import { createHash } from 'node:crypto';
 
 /** Bump on any change to the generated rows, here or in synthetic-load.ts: it is part of specHash, so a bump reloads. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 export interface GraphSpec {
   readonly foundations: number;

@@ -55,9 +55,10 @@ export interface LoadStep {
   rows(): Iterable<Row>;
 }
 
-const nodeStep = (name: string, labels: string, rows: () => Iterable<Row>): LoadStep => ({
+/** `also`: fixed Cypher text appended to the SET, for a property a row cannot carry as the type ingest writes. */
+const nodeStep = (name: string, labels: string, rows: () => Iterable<Row>, also = ''): LoadStep => ({
   name,
-  cypher: `UNWIND $rows AS row CREATE (n:${labels}) SET n = row`,
+  cypher: `UNWIND $rows AS row CREATE (n:${labels}) SET n = row${also}`,
   rows,
 });
 
@@ -169,16 +170,7 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
           };
     }),
     nodeStep('Dataset', 'Artifact:Dataset', function* () {
-      for (const { d, digest } of datasetInfo()) {
-        yield {
-          digest,
-          name: d.name,
-          omsSigned: true,
-          license: ['cc-by-4.0', 'apache-2.0', 'odc-by', 'mit'][pick(`lic/${d.id}`, 4)],
-          sourceUrl: `https://data.example.com/${d.name}`,
-          datasetType: d.eval ? 'evaluation' : 'text',
-        };
-      }
+      for (const { d, digest } of datasetInfo()) yield { digest, name: d.name, omsSigned: true };
     }),
     nodeStep('code Artifact', 'Artifact', function* () {
       for (let i = 0; i < spec.codeArtifacts; i++)
@@ -213,26 +205,33 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
       for (const { m, kind } of modelInfo()) yield run(m.id, kind);
       for (const { d } of datasetInfo()) if (d.parent) yield run(d.id, 'preprocessing');
     }),
-    nodeStep('Attestation', 'Attestation', function* () {
-      for (const { m, digest } of modelInfo()) {
-        yield attestation('oms', m.id, digest);
-        yield attestation('slsa', m.id, digest);
-        if (hasBom(m.id)) yield attestation('bom', m.id, digest);
-        if (evaluatedOn(spec, m.id).length > 0) yield attestation('test', m.id, digest);
-        if (hasRejected(m.id))
-          yield {
-            ...attestation('slsa', `${m.id}/rejected`, digest),
-            status: 'rejected',
-            method: null,
-            reasonCode: 'SIGNATURE_INVALID',
-            reason: 'signature does not verify under the trusted key',
-          };
-      }
-      for (const { d, digest } of datasetInfo()) {
-        yield attestation('oms', d.id, digest);
-        if (d.parent) yield attestation('slsa', d.id, digest);
-      }
-    }),
+    nodeStep(
+      'Attestation',
+      'Attestation',
+      function* () {
+        for (const { m, digest } of modelInfo()) {
+          yield attestation('oms', m.id, digest);
+          yield attestation('slsa', m.id, digest);
+          if (hasBom(m.id)) yield attestation('bom', m.id, digest);
+          if (evaluatedOn(spec, m.id).length > 0) yield attestation('test', m.id, digest);
+          if (hasRejected(m.id))
+            yield {
+              ...attestation('slsa', `${m.id}/rejected`, digest),
+              status: 'rejected',
+              method: null,
+              reasonCode: 'SIGNATURE_INVALID',
+              reason: 'signature does not verify under the trusted key',
+            };
+        }
+        for (const { d, digest } of datasetInfo()) {
+          yield attestation('oms', d.id, digest);
+          if (d.parent) yield attestation('slsa', d.id, digest);
+          yield attestation('bom', d.id, digest);
+        }
+      },
+      // Ingest stores the receipt time as a datetime (the AI-BOM orders cards by it), not as text.
+      ', n.receivedAt = datetime(row.receivedAt)',
+    ),
 
     edgeStep('CONTAINS', 'CONTAINS', 'Artifact', 'Artifact', function* () {
       for (const { m, digest } of modelInfo())
@@ -302,6 +301,7 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
       for (const { d, digest } of datasetInfo()) {
         yield { from: oms(d.id), to: digest, props: {} };
         if (d.parent) yield { from: slsa(d.id), to: digest, props: {} };
+        yield { from: attDigest('bom', d.id), to: digest, props: {} };
       }
     }),
     edgeStep('SIGNED_BY', 'SIGNED_BY', 'Attestation', 'Key', function* () {
@@ -316,7 +316,26 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
       for (const { d } of datasetInfo()) {
         yield { from: oms(d.id), to: key(d.id), props: {} };
         if (d.parent) yield { from: slsa(d.id), to: key(d.id), props: {} };
+        yield { from: attDigest('bom', d.id), to: key(d.id), props: {} };
       }
+    }),
+    // Card fields on each card's DESCRIBES edge, as ingest writes them (docs/LINEAGE.md, "Card fields"): a model's
+    // CycloneDX BOM names its own model, and every dataset has its own data card (license, source, data type).
+    edgeStep('DESCRIBES', 'DESCRIBES', 'Attestation', 'Artifact', function* () {
+      for (const { m, kind, digest } of modelInfo())
+        if (hasBom(m.id)) yield { from: attDigest('bom', m.id), to: digest, props: { own: true, name: modelName(m, kind) } };
+      for (const { d, digest } of datasetInfo())
+        yield {
+          from: attDigest('bom', d.id),
+          to: digest,
+          props: {
+            own: true,
+            name: d.name,
+            license: ['cc-by-4.0', 'apache-2.0', 'odc-by', 'mit'][pick(`lic/${d.id}`, 4)],
+            sourceUrl: `https://data.example.com/${d.name}`,
+            datasetType: d.eval ? 'evaluation' : 'text',
+          },
+        };
     }),
   ];
 }
