@@ -9,8 +9,8 @@ export interface ScopedCard {
   readonly digest: string;
   /** the card attests the artifact itself (it is the artifact's own card). */
   readonly own: boolean;
-  /** when the card was first received, in ms since the epoch. */
-  readonly receivedAt: number;
+  /** the card's own creation time (ISO 8601 UTC, signed inside it), null when it states none. */
+  readonly issuedAt: string | null;
   readonly fields: Readonly<Partial<Record<CardField, string>>>;
 }
 
@@ -22,14 +22,17 @@ export interface ChosenCard {
 }
 
 /**
- * Precedence, the same whatever order the cards arrived in: the artifact's own cards before what other cards say
- * of it, then the newer card first, then the lower attestation digest. Each field comes from the first card in that
- * order that has it, and the evidence is exactly the cards that gave a shown field.
+ * Precedence, decided by what the cards themselves say, so the same whatever order or time they arrived in: the
+ * artifact's own cards before what other cards say of it, then the newer card by its signed creation time (a card
+ * without one after those with one), then the lower attestation digest. Each field comes from the first card in
+ * that order that has it, and the evidence is exactly the cards that gave a shown field.
  */
 export function chooseCard(cards: readonly ScopedCard[]): ChosenCard {
   const ordered = [...cards].sort(
     (a, b) =>
-      Number(b.own) - Number(a.own) || b.receivedAt - a.receivedAt || (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0),
+      Number(b.own) - Number(a.own) ||
+      newerFirst(a.issuedAt, b.issuedAt) ||
+      (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0),
   );
   const shown: Partial<Record<CardField, string>> = {};
   const evidence = new Set<string>();
@@ -54,4 +57,12 @@ export function chooseCard(cards: readonly ScopedCard[]): ChosenCard {
       modelCard: shown.modelCard ?? null,
     },
   };
+}
+
+/** ISO 8601 UTC strings of one format order as text; a missing time sorts last. */
+function newerFirst(a: string | null, b: string | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return a < b ? 1 : -1;
 }

@@ -98,6 +98,8 @@ export interface CardFact {
    * trained on. Read with precedence: an artifact's own cards before what other cards say of it.
    */
   readonly own: boolean;
+  /** the card's own creation time (ISO 8601 UTC, from the signed document): among cards, the newer wins. */
+  readonly issuedAt?: string;
 }
 
 export type NodeRef =

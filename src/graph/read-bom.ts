@@ -24,7 +24,7 @@ const VERIFIED = (r: string): string =>
   `COLLECT { MATCH (va:Attestation) WHERE va.digest IN coalesce(${r}.evidence, []) AND va.status = 'verified' RETURN va.digest AS vd }`;
 
 /** One card's DESCRIBES edge `ce` from card attestation `ca`, as chooseCard (bom-card.ts) takes it. */
-const CARD = `{digest: ca.digest, own: ce.own, receivedAt: ca.receivedAt.epochMillis, fields: properties(ce)} AS card`;
+const CARD = `{digest: ca.digest, own: ce.own, issuedAt: ce.issuedAt, fields: properties(ce)} AS card`;
 
 // A card counts only while it is verified and in this BOM's scope (docs/LINEAGE.md, "Card fields"): the node's own
 // cards, or the cards that are evidence of the edge by which this BOM reaches the node (the exported model's, or an
@@ -237,7 +237,7 @@ function toArtifact(row: Row): BomArtifact {
     ((row['cards'] as Row[] | undefined) ?? []).map((c) => ({
       digest: String(c['digest']),
       own: c['own'] === true,
-      receivedAt: numberOrNull(c['receivedAt']) ?? 0,
+      issuedAt: typeof c['issuedAt'] === 'string' ? c['issuedAt'] : null,
       fields: c['fields'] as ScopedCard['fields'],
     })),
   );

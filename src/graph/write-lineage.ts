@@ -76,7 +76,7 @@ export function lineageSections(facts: AttestationFacts): Section[] {
   OPTIONAL MATCH (att)-[x:DESCRIBES]->(n)
   WITH att, n, row WHERE x IS NULL
   CREATE (att)-[d:DESCRIBES]->(n)
-  SET d += row.fields, d.own = row.own
+  SET d += row.fields, d.own = row.own, d.issuedAt = row.issuedAt
 }`,
       params: { cards: cardRows(cards) },
     });
@@ -192,10 +192,12 @@ export function reinferSection(digests: readonly string[]): Section {
  * the same UNWIND): when a document describes one artifact twice, its own card of it wins over its mention as
  * another subject's data. Sorted by digest, so the same document always gives the same rows.
  */
-function cardRows(cards: readonly CardFact[]): { digest: string; fields: Record<string, string>; own: boolean }[] {
+function cardRows(
+  cards: readonly CardFact[],
+): { digest: string; fields: Record<string, string>; own: boolean; issuedAt: string | null }[] {
   const ownLast = [...cards].sort((a, b) => Number(a.own) - Number(b.own));
   return uniqueBy(ownLast, (card) => card.digest)
-    .map((card) => ({ digest: card.digest, fields: { ...card.fields }, own: card.own }))
+    .map((card) => ({ digest: card.digest, fields: { ...card.fields }, own: card.own, issuedAt: card.issuedAt ?? null }))
     .sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
 }
 

@@ -10,9 +10,7 @@ import neo4j from 'neo4j-driver';
 import { exportAiBom, validateCycloneDx } from '../../src/bom/index.ts';
 import { connectGraph, readBomSubject, type BomArtifact, type GraphConnection } from '../../src/graph/index.ts';
 import { BOM_QUERY } from '../../src/graph/read-bom.ts';
-import { ingestDocument } from '../../src/ingest/index.ts';
 import type { RunningService } from '../../src/main.ts';
-import { loadTrustPolicy } from '../../src/verify/index.ts';
 import { CYCLONEDX, newSigner, omsStatement, policyFor, sha256, signEnvelope, statement } from '../support/attest.ts';
 import { integrationEnv, startTestService, waitForSubmission, writeTrustPolicy } from '../support/service.ts';
 
@@ -25,12 +23,15 @@ const revocable = newSigner();
 
 type Fields = Record<string, unknown>;
 
-/** A CycloneDX model card attesting `model`, optionally listing hashed `data` components. */
-function modelCard(model: string, fields: Fields, data: Fields[] = []): Record<string, unknown> {
+/** A CycloneDX model card attesting `model`, optionally listing hashed `data` components and its creation time. */
+function modelCard(model: string, fields: Fields, data: Fields[] = [], timestamp?: string): Record<string, unknown> {
   return statement(CYCLONEDX, [{ name: 'model', digest: { sha256: model } }], {
     bomFormat: 'CycloneDX',
     specVersion: '1.6',
-    metadata: { component: { type: 'machine-learning-model', hashes: [{ alg: 'SHA-256', content: model }], ...fields } },
+    metadata: {
+      ...(timestamp ? { timestamp } : {}),
+      component: { type: 'machine-learning-model', hashes: [{ alg: 'SHA-256', content: model }], ...fields },
+    },
     components: data.map((d) => ({ type: 'data', ...d })),
   });
 }
@@ -93,24 +94,21 @@ describe('card fields with per-card evidence', () => {
     await service?.close();
   });
 
-  it('two own cards give the same BOM card whichever is written first: the newer one, cited alone', async () => {
-    // Written through the ingest pipeline with the receipt times given, so the write order can differ from them.
-    const deps = { graph, policy: () => loadTrustPolicy(policyFile) };
-    const older = { origin: 'test', collector: 'test', receivedAt: '2026-10-01T00:00:00.000Z' };
-    const newer = { ...older, receivedAt: '2026-10-02T00:00:00.000Z' };
+  it('two own cards give the same BOM card whichever arrives first: the newer by its signed time, cited alone', async () => {
     const results: { card: unknown; evidence: readonly string[]; newer: string }[] = [];
     for (const newerFirst of [false, true]) {
       const model = sha256(`two cards ${newerFirst} ${run}`);
-      const apache = Buffer.from(signEnvelope(modelCard(model, { name: 'summarizer', ...license('Apache-2.0') }), stable));
-      const mit = Buffer.from(signEnvelope(modelCard(model, { name: 'summarizer', ...license('MIT') }), stable));
-      const writes: [Buffer, typeof older][] = [
-        [apache, older],
-        [mit, newer],
-      ];
-      if (newerFirst) writes.reverse();
-      for (const [document, meta] of writes) {
-        assert.equal((await ingestDocument(document, meta, deps)).result.status, 'verified');
-      }
+      // The older card is the one with the later-sorting digest half the time: the digest is only the last tie-break.
+      const apache = signEnvelope(
+        modelCard(model, { name: 'summarizer', ...license('Apache-2.0') }, [], '2026-10-01T09:00:00Z'),
+        stable,
+      );
+      const mit = signEnvelope(
+        modelCard(model, { name: 'summarizer', ...license('MIT') }, [], '2026-10-02T09:00:00+02:00'),
+        stable,
+      );
+      const arrivals = newerFirst ? [mit, apache] : [apache, mit];
+      for (const document of arrivals) await submit(document);
       const { model: artifact } = await bomOf(model);
       results.push({ card: shown(artifact), evidence: artifact.card?.evidence ?? [], newer: `sha256:${sha256(mit)}` });
     }
@@ -218,10 +216,12 @@ describe('card fields with per-card evidence', () => {
     const shared = omsStatement('shared-model', { 'weights.bin': `shared ${run}` });
     const lonely = omsStatement('lonely-model', { 'weights.bin': `lonely ${run}` });
     for (const oms of [shared, lonely]) await submit(signEnvelope(oms.doc, stable));
-    const kept = await submit(signEnvelope(modelCard(shared.root, { name: 'shared', ...license('Apache-2.0') }), stable));
-    // Newer, so it gives every field while it is trusted.
+    const kept = await submit(
+      signEnvelope(modelCard(shared.root, { name: 'shared', ...license('Apache-2.0') }, [], '2026-10-01T00:00:00Z'), stable),
+    );
+    // Newer by its signed time, so it gives every field while it is trusted.
     const revokedBody = signEnvelope(
-      modelCard(shared.root, { name: 'shared (revoked)', version: '9.9.9', ...license('MIT') }),
+      modelCard(shared.root, { name: 'shared (revoked)', version: '9.9.9', ...license('MIT') }, [], '2026-10-05T00:00:00Z'),
       revocable,
     );
     const revoked = await submit(revokedBody);

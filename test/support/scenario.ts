@@ -93,7 +93,10 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
       version: 1,
       metadata: { timestamp: '2026-10-20T00:00:00Z', component: webComponent },
     }),
-    { attests: [web.id], describes: [{ node: web.id, props: { own: true, ...webFields } }] },
+    {
+      attests: [web.id],
+      describes: [{ node: web.id, props: { own: true, issuedAt: '2026-10-20T00:00:00.000Z', ...webFields } }],
+    },
   );
 
   // SPDX 3.0.1 DatasetPackage card for the code corpus.
@@ -130,7 +133,13 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
       describes: [
         {
           node: code.id,
-          props: { own: true, name: 'acme/code-corpus', sourceUrl: 'https://data.acme.example/code-corpus', datasetType: 'text' },
+          props: {
+            own: true,
+            issuedAt: '2026-10-21T00:00:00.000Z',
+            name: 'acme/code-corpus',
+            sourceUrl: 'https://data.acme.example/code-corpus',
+            datasetType: 'text',
+          },
         },
       ],
     },
@@ -282,8 +291,17 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
     {
       attests: [foundation.id],
       describes: [
-        { node: foundation.id, props: { own: true, name: 'acme/foundation-7b', modelCard: JSON.stringify(modelCard) } },
-        { node: web.id, props: { own: false, ...webFields } },
+        // both dated by the BOM's metadata.timestamp, as UTC ISO 8601
+        {
+          node: foundation.id,
+          props: {
+            own: true,
+            issuedAt: '2026-11-01T07:00:00.000Z',
+            name: 'acme/foundation-7b',
+            modelCard: JSON.stringify(modelCard),
+          },
+        },
+        { node: web.id, props: { own: false, issuedAt: '2026-11-01T07:00:00.000Z', ...webFields } },
       ],
     },
   );

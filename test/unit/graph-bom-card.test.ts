@@ -6,10 +6,11 @@ import { describe, it } from 'node:test';
 import { chooseCard, type ScopedCard } from '../../src/graph/bom-card.ts';
 
 const att = (c: string): string => `sha256:${c.repeat(64)}`;
-const card = (digest: string, own: boolean, receivedAt: number, fields: ScopedCard['fields']): ScopedCard => ({
+/** day `n` of November 2026 as a card's signed creation time; null: the card states none. */
+const card = (digest: string, own: boolean, day: number | null, fields: ScopedCard['fields']): ScopedCard => ({
   digest,
   own,
-  receivedAt,
+  issuedAt: day === null ? null : new Date(Date.UTC(2026, 10, day)).toISOString(),
   fields,
 });
 
@@ -40,6 +41,17 @@ describe('AI-BOM card from the cards in scope', () => {
     };
     assert.deepEqual(chooseCard(cards), expected);
     assert.deepEqual(chooseCard([...cards].reverse()), expected, 'the order the cards are read in does not matter');
+  });
+
+  it('puts a card without a creation time after the dated ones, and orders by the time, not as text of any form', () => {
+    const chosen = chooseCard([
+      card(att('a'), true, null, { license: 'undated' }),
+      card(att('b'), true, 2, { license: 'day 2' }),
+      card(att('c'), true, 10, { license: 'day 10' }),
+    ]);
+    assert.equal(chosen.card?.license, 'day 10');
+    assert.deepEqual(chosen.card?.evidence, [att('c')]);
+    assert.equal(chooseCard([card(att('a'), true, null, { license: 'undated' })]).card?.license, 'undated');
   });
 
   it('cites only the cards that gave a shown field', () => {

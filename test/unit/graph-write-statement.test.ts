@@ -95,19 +95,19 @@ describe('write statement', () => {
       cards: [
         { digest: ROOT, fields: { name: 'model', modelCard: '{}' }, own: true },
         { digest: DATASET, fields: { license: 'MIT' }, own: false },
-        { digest: DATASET, fields: { license: 'CC-BY-4.0' }, own: true },
+        { digest: DATASET, fields: { license: 'CC-BY-4.0' }, own: true, issuedAt: '2026-11-01T00:00:00.000Z' },
       ],
     });
     assert.match(
       text,
-      /OPTIONAL MATCH \(att\)-\[x:DESCRIBES\]->\(n\) WITH att, n, row WHERE x IS NULL CREATE \(att\)-\[d:DESCRIBES\]->\(n\) SET d \+= row\.fields, d\.own = row\.own/,
+      /OPTIONAL MATCH \(att\)-\[x:DESCRIBES\]->\(n\) WITH att, n, row WHERE x IS NULL CREATE \(att\)-\[d:DESCRIBES\]->\(n\) SET d \+= row\.fields, d\.own = row\.own, d\.issuedAt = row\.issuedAt/,
     );
     // nothing locks or writes the described artifact, which may be a popular dataset
     assert.doesNotMatch(text, /MATCH \(n:Artifact \{digest: row\.digest\}\) SET n/);
     assert.doesNotMatch(text, /SET n \+=|ownCard/);
     assert.deepEqual(params['cards'], [
-      { digest: ROOT, fields: { name: 'model', modelCard: '{}' }, own: true },
-      { digest: DATASET, fields: { license: 'CC-BY-4.0' }, own: true },
+      { digest: ROOT, fields: { name: 'model', modelCard: '{}' }, own: true, issuedAt: null },
+      { digest: DATASET, fields: { license: 'CC-BY-4.0' }, own: true, issuedAt: '2026-11-01T00:00:00.000Z' },
     ]);
   });
 

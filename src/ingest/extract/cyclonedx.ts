@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ArtifactFact, CardFact, CardField, EdgeFact, PackageFact } from '../../graph/index.ts';
 import type { Statement } from '../../verify/index.ts';
-import { identityDigest, purlOf, purlParts, zodMessage } from './descriptor.ts';
+import { identityDigest, purlOf, purlParts, signedTime, zodMessage } from './descriptor.ts';
 import type { Extracted } from './types.ts';
 
 const ALGORITHMS: Record<string, string> = {
@@ -40,7 +40,7 @@ type Component = z.infer<typeof componentSchema>;
 
 const bomSchema = z.object({
   bomFormat: z.literal('CycloneDX'),
-  metadata: z.object({ component: componentSchema.optional() }).optional(),
+  metadata: z.object({ timestamp: z.string().optional(), component: componentSchema.optional() }).optional(),
   components: z.array(componentSchema).max(10_000).default([]),
 });
 
@@ -53,6 +53,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
   const edges: EdgeFact[] = [];
   const packages: PackageFact[] = [];
   const attests: string[] = [];
+  const issuedAt = signedTime(parsed.data.metadata?.timestamp);
   for (const subject of statement.subjects) {
     const digest = identityDigest(subject.digest);
     if (!digest) return { ok: false, message: `subject "${subject.name}" has no usable digest` };
@@ -64,7 +65,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
       labels: own ? [isDataset ? 'Dataset' : 'Model'] : [],
       ...(subject.name ? { name: subject.name } : {}),
     });
-    if (own) cards.push({ digest, fields: cardFields(own), own: true });
+    if (own) cards.push({ digest, fields: cardFields(own), own: true, ...(issuedAt ? { issuedAt } : {}) });
     for (const component of components) {
       if (component === own) continue;
       const purl = purlOf(component.purl);
@@ -75,7 +76,7 @@ export function extractCycloneDx(statement: Statement): Extracted {
       const other = componentDigest(component);
       if (component.type === 'data' && other && !isDataset) {
         artifacts.push({ digest: other, labels: ['Dataset'], ...(component.name ? { name: component.name } : {}) });
-        cards.push({ digest: other, fields: cardFields(component), own: false });
+        cards.push({ digest: other, fields: cardFields(component), own: false, ...(issuedAt ? { issuedAt } : {}) });
         edges.push({
           type: 'TRAINED_ON',
           from: { kind: 'artifact', digest },

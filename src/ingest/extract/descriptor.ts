@@ -33,6 +33,16 @@ export function allDigests(digestSet: Readonly<Record<string, string>> | undefin
   return Object.entries(digestSet ?? {}).map(([algorithm, hex]) => `${algorithm.toLowerCase()}:${hex.toLowerCase()}`);
 }
 
+/**
+ * A document's own date-time (a card's creation time) as ISO 8601 UTC, or undefined when absent or not a date-time.
+ * It is inside the signed payload, so ordering by it does not depend on when or in which order documents arrived.
+ */
+export function signedTime(value: string | undefined): string | undefined {
+  if (value === undefined || !/^\d{4}-\d{2}-\d{2}T/.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
 export function annotation(annotations: Readonly<Record<string, unknown>> | undefined, key: string): string | null {
   const value = annotations?.[key];
   return typeof value === 'string' && value.length > 0 ? value.toLowerCase() : null;

@@ -4,12 +4,16 @@
 import { z } from 'zod';
 import type { ArtifactFact, CardFact, CardField, EdgeFact, PackageFact } from '../../graph/index.ts';
 import type { Statement } from '../../verify/index.ts';
-import { identityDigest, purlOf, purlParts, zodMessage } from './descriptor.ts';
+import { identityDigest, purlOf, purlParts, signedTime, zodMessage } from './descriptor.ts';
 import type { Extracted } from './types.ts';
 
 const elementSchema = z.object({
   type: z.string(),
   spdxId: z.string().optional(),
+  '@id': z.string().optional(),
+  // CreationInfo: when the document (or element) was created; elements name theirs in creationInfo.
+  created: z.string().optional(),
+  creationInfo: z.string().optional(),
   name: z.string().optional(),
   software_packageVersion: z.string().optional(),
   software_packageUrl: z.string().optional(),
@@ -47,7 +51,7 @@ export function extractSpdx(statement: Statement): Extracted {
       labels: own ? [isDataset ? 'Dataset' : 'Model'] : [],
       ...(subject.name ? { name: subject.name } : {}),
     });
-    if (own) cards.push({ digest, fields: elementFields(own), own: true });
+    if (own) cards.push({ digest, fields: elementFields(own), own: true, ...issued(own, elements) });
     for (const relation of elements.filter((e) => e.type === 'Relationship' && e.relationshipType === 'trainedOn')) {
       if (!own || relation.from !== own.spdxId) continue;
       for (const target of relation.to ?? []) {
@@ -55,7 +59,7 @@ export function extractSpdx(statement: Statement): Extracted {
         const datasetDigest = dataset ? elementDigest(dataset) : null;
         if (!dataset || !datasetDigest) continue;
         artifacts.push({ digest: datasetDigest, labels: ['Dataset'], ...(dataset.name ? { name: dataset.name } : {}) });
-        cards.push({ digest: datasetDigest, fields: elementFields(dataset), own: false });
+        cards.push({ digest: datasetDigest, fields: elementFields(dataset), own: false, ...issued(dataset, elements) });
         edges.push({
           type: 'TRAINED_ON',
           from: { kind: 'artifact', digest },
@@ -72,6 +76,15 @@ export function extractSpdx(statement: Statement): Extracted {
     }
   }
   return { ok: true, lineage: { artifacts, contains: [], attests, cards, edges, packages } };
+}
+
+/** The creation time of the CreationInfo the element names (else the document's only one), as a card's issuedAt. */
+function issued(element: Element, elements: readonly Element[]): { issuedAt?: string } {
+  const infos = elements.filter((e) => e.type === 'CreationInfo');
+  const info =
+    infos.find((e) => e['@id'] !== undefined && e['@id'] === element.creationInfo) ?? (infos.length === 1 ? infos[0] : undefined);
+  const issuedAt = signedTime(info?.created);
+  return issuedAt ? { issuedAt } : {};
 }
 
 function isPackage(element: Element): boolean {
