@@ -229,7 +229,7 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
           yield attestation('bom', d.id, digest);
         }
       },
-      // Ingest stores the receipt time as a datetime (the AI-BOM orders cards by it), not as text.
+      // Ingest stores the receipt time as a datetime, not as text.
       ', n.receivedAt = datetime(row.receivedAt)',
     ),
 
