@@ -124,6 +124,12 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
   const datasetInfo = function* () {
     for (const d of datasets(spec)) yield { d, digest: datasetDigest(d.id) };
   };
+  const datasetCard = (d: DatasetRef): Row => ({
+    name: d.name,
+    license: ['cc-by-4.0', 'apache-2.0', 'odc-by', 'mit'][pick(`lic/${d.id}`, 4)],
+    sourceUrl: `https://data.example.com/${d.name}`,
+    datasetType: d.eval ? 'evaluation' : 'text',
+  });
   const slsa = (id: string): string => attDigest('slsa', id);
   const oms = (id: string): string => attDigest('oms', id);
   const withBom = (id: string): string[] => (hasBom(id) ? [slsa(id), attDigest('bom', id)] : [slsa(id)]);
@@ -251,7 +257,8 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
     edgeStep('TRAINED_ON', 'TRAINED_ON', 'Artifact', 'Artifact', function* () {
       for (const { m, kind, digest } of modelInfo())
         for (const ds of trainingSetsOf(spec, m, kind, pool))
-          yield { from: digest, to: datasetDigest(ds), props: { evidence: [slsa(m.id)] } };
+          // a model's CycloneDX BOM lists its training sets as data components, as the provenance does
+          yield { from: digest, to: datasetDigest(ds), props: { evidence: withBom(m.id) } };
     }),
     edgeStep('BUILT_WITH', 'BUILT_WITH', 'Artifact', 'Package', function* () {
       for (const { m, kind, digest } of modelInfo())
@@ -320,22 +327,20 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
       }
     }),
     // Card fields on each card's DESCRIBES edge, as ingest writes them (docs/LINEAGE.md, "Card fields"): a model's
-    // CycloneDX BOM names its own model, and every dataset has its own data card (license, source, data type).
+    // CycloneDX BOM names its own model and describes the datasets it lists ({own: false}), so a popular corpus has
+    // thousands of incoming DESCRIBES, and every dataset has its own data card (license, source, data type).
     edgeStep('DESCRIBES', 'DESCRIBES', 'Attestation', 'Artifact', function* () {
-      for (const { m, kind, digest } of modelInfo())
-        if (hasBom(m.id)) yield { from: attDigest('bom', m.id), to: digest, props: { own: true, name: modelName(m, kind) } };
+      const byId = new Map([...datasets(spec)].map((d) => [d.id, d]));
+      for (const { m, kind, digest } of modelInfo()) {
+        if (!hasBom(m.id)) continue;
+        yield { from: attDigest('bom', m.id), to: digest, props: { own: true, name: modelName(m, kind) } };
+        for (const ds of trainingSetsOf(spec, m, kind, pool)) {
+          const d = byId.get(ds);
+          if (d) yield { from: attDigest('bom', m.id), to: datasetDigest(ds), props: { own: false, ...datasetCard(d) } };
+        }
+      }
       for (const { d, digest } of datasetInfo())
-        yield {
-          from: attDigest('bom', d.id),
-          to: digest,
-          props: {
-            own: true,
-            name: d.name,
-            license: ['cc-by-4.0', 'apache-2.0', 'odc-by', 'mit'][pick(`lic/${d.id}`, 4)],
-            sourceUrl: `https://data.example.com/${d.name}`,
-            datasetType: d.eval ? 'evaluation' : 'text',
-          },
-        };
+        yield { from: attDigest('bom', d.id), to: digest, props: { own: true, ...datasetCard(d) } };
     }),
   ];
 }
