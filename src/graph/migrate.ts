@@ -52,15 +52,32 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
   return migrations;
 }
 
-export async function applyMigrations(graph: GraphConnection, dir: string, timeoutMs = 120_000): Promise<MigrationReport> {
+/**
+ * Applies the pending migrations under the lease. `timeoutMs` bounds the wait for another process's lease; `leaseMs`
+ * is the lease's length (tests shorten it), renewed while this process migrates.
+ */
+export async function applyMigrations(
+  graph: GraphConnection,
+  dir: string,
+  timeoutMs = 120_000,
+  leaseMs = LEASE_MS,
+): Promise<MigrationReport> {
   const migrations = await readMigrations(dir);
   try {
     await bootstrap(graph);
     const holder = randomUUID();
-    await acquireLease(graph, holder, timeoutMs);
+    await acquireLease(graph, holder, timeoutMs, leaseMs);
+    // A data migration can outlast the lease on a large graph; if it lapsed, a second process would take it and run
+    // the same migration, and one of the two would fail recording it. Renewed at a third of its length.
+    const renewal = setInterval(() => {
+      renewLease(graph, holder, leaseMs).catch(() => {
+        // A failed renewal is retried at the next tick; the migration's own statements report a lost database.
+      });
+    }, leaseMs / 3);
     try {
       return await applyPending(graph, migrations);
     } finally {
+      clearInterval(renewal);
       await graph.driver.executeQuery(
         `MATCH (l:SchemaMigrationLock {id: 'schema'}) WHERE l.holder = $holder SET l.holder = null, l.expiresAt = 0`,
         { holder },
@@ -89,16 +106,27 @@ async function bootstrap(graph: GraphConnection): Promise<void> {
   }
 }
 
-async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: number): Promise<void> {
+async function renewLease(graph: GraphConnection, holder: string, leaseMs: number): Promise<void> {
+  await graph.driver.executeQuery(
+    `MATCH (l:SchemaMigrationLock {id: 'schema'}) WHERE l.holder = $holder SET l.expiresAt = $expiresAt`,
+    { holder, expiresAt: Date.now() + leaseMs },
+    { database: graph.database },
+  );
+}
+
+async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: number, leaseMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const now = Date.now();
+    // Write-locked before the holder is read: two processes reading the free lock at once would both take it.
     const { records } = await graph.driver.executeQuery(
       `MERGE (l:SchemaMigrationLock {id: 'schema'})
+       SET l._lock = true
+       REMOVE l._lock
        WITH l WHERE l.holder IS NULL OR l.holder = $holder OR l.expiresAt < $now
        SET l.holder = $holder, l.expiresAt = $expiresAt
        RETURN l.holder AS holder`,
-      { holder, now, expiresAt: now + LEASE_MS },
+      { holder, now, expiresAt: now + leaseMs },
       { database: graph.database },
     );
     if (records.length === 1) return;

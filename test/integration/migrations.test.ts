@@ -2,7 +2,7 @@
 // and an edited migration that was already applied is refused.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, appendFile } from 'node:fs/promises';
+import { cp, mkdtemp, appendFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -36,6 +36,29 @@ describe('migrations', () => {
     const names = constraints.records[0]?.get('names') as string[];
     for (const name of ['artifact_digest', 'attestation_digest', 'key_fingerprint', 'identity_key'])
       assert.ok(names.includes(name), name);
+  });
+
+  it('keeps its lease through a migration longer than the lease, so a second process waits instead of re-running it', async () => {
+    await applyMigrations(graph, MIGRATIONS_DIR);
+    const dir = await mkdtemp(path.join(tmpdir(), 'mpg-migrations-'));
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    // Takes a second or more on the dev server, several times the 300 ms lease below; writes nothing.
+    await writeFile(
+      path.join(dir, '999_slow_test.cypher'),
+      'UNWIND range(1, 30000000) AS i WITH i WHERE i % 7919 = 13 RETURN count(*) AS n;\n',
+    );
+    try {
+      const started = Date.now();
+      const [first, second] = await Promise.all([
+        applyMigrations(graph, dir, 60_000, 300),
+        applyMigrations(graph, dir, 60_000, 300),
+      ]);
+      assert.ok(Date.now() - started > 900, `the slow migration took ${Date.now() - started} ms: too fast to outlast the lease`);
+      const runs = [first, second].filter((report) => report.applied.includes('999_slow_test.cypher'));
+      assert.equal(runs.length, 1, 'applied by exactly one process');
+    } finally {
+      await graph.driver.executeQuery('MATCH (m:SchemaMigration {version: 999}) DELETE m', {}, { database: 'neo4j' });
+    }
   });
 
   it('refuses a migration edited after it was applied', async () => {
