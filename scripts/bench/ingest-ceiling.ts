@@ -1,6 +1,6 @@
 // The ingest benchmark's baseline: how many of the smallest durable writes Neo4j alone commits per second.
 import { randomUUID } from 'node:crypto';
-import { connectGraph } from '../../src/graph/index.ts';
+import { connectGraph, type GraphConnection } from '../../src/graph/index.ts';
 import { inParallel } from './harness.ts';
 import { cpuSeconds, localServerPids } from './process-cpu.ts';
 
@@ -14,7 +14,7 @@ export interface Ceiling {
 
 /**
  * What the database alone allows on this machine, measured in the same run as the ingest figures: the smallest
- * durable write there is, `CREATE (:BenchCeiling {i})` as one auto-commit transaction (as each attestation is one),
+ * durable write there is, `CREATE (:BenchEmptyWrite {i})` (emptyWrite below) as one auto-commit transaction (as each attestation is one),
  * from `concurrency` sessions at once. No attestation can be committed faster than this. The nodes are removed after.
  */
 export async function measureCeiling(
@@ -25,14 +25,7 @@ export async function measureCeiling(
   const graph = connectGraph({ uri: env.NEO4J_URI, database: 'neo4j' });
   const neo4jPid = localServerPids(env.NEO4J_URI, env.REDIS_URL)['neo4j'];
   const tag = randomUUID();
-  const write = async (i: number): Promise<void> => {
-    const session = graph.driver.session({ database: graph.database });
-    try {
-      await session.run('CREATE (:BenchCeiling {run: $tag, i: $i})', { tag, i });
-    } finally {
-      await session.close();
-    }
-  };
+  const write = (i: number): Promise<void> => emptyWrite(graph, tag, i);
   try {
     const indices = Array.from({ length: writes }, (_, i) => i);
     await inParallel(indices.slice(0, Math.min(1000, writes)), concurrency, write); // warm-up: JIT, plan cache
@@ -48,7 +41,21 @@ export async function measureCeiling(
       ...(cpu0 === undefined || cpu1 === undefined ? {} : { neo4jCpuMs: ((cpu1 - cpu0) * 1000) / writes }),
     };
   } finally {
-    await graph.driver.executeQuery('MATCH (n:BenchCeiling {run: $tag}) DELETE n', { tag }, { database: graph.database });
+    await removeEmptyWrites(graph, tag);
     await graph.driver.close();
   }
+}
+
+/** The smallest durable write: one node, one auto-commit transaction (as each attestation is one). */
+export async function emptyWrite(graph: GraphConnection, tag: string, i: number): Promise<void> {
+  const session = graph.driver.session({ database: graph.database });
+  try {
+    await session.run('CREATE (:BenchEmptyWrite {run: $tag, i: $i})', { tag, i });
+  } finally {
+    await session.close();
+  }
+}
+
+export async function removeEmptyWrites(graph: GraphConnection, tag: string): Promise<void> {
+  await graph.driver.executeQuery('MATCH (n:BenchEmptyWrite {run: $tag}) DELETE n', { tag }, { database: graph.database });
 }

@@ -13,7 +13,8 @@ import { jobDataSchema } from '../../src/ingest/queue.ts';
 import { createLogger } from '../../src/log.ts';
 import { startService } from '../../src/main.ts';
 import { inParallel } from './harness.ts';
-import { cpuSeconds, localServerPids } from './process-cpu.ts';
+import { emptyWrite, removeEmptyWrites } from './ingest-ceiling.ts';
+import { cpuMeter, localServerPids } from './process-cpu.ts';
 
 export interface Floor {
   readonly jobs: number;
@@ -53,13 +54,7 @@ export async function measureFloor(env: { NEO4J_URI: string; REDIS_URL: string }
     queueName,
     async (job) => {
       const data = jobDataSchema.parse(job.data);
-      const bytes = Buffer.from(data.document, 'base64');
-      const session = graph.driver.session({ database: graph.database });
-      try {
-        await session.run('CREATE (:BenchFloor {run: $tag, size: $size})', { tag, size: bytes.length });
-      } finally {
-        await session.close();
-      }
+      await emptyWrite(graph, tag, Buffer.from(data.document, 'base64').length);
     },
     { connection: workerRedis, concurrency: options.concurrency },
   );
@@ -83,7 +78,7 @@ export async function measureFloor(env: { NEO4J_URI: string; REDIS_URL: string }
     const measured = options.documents.slice(options.warmup);
     await submitAll(warm);
     await drained();
-    const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
+    const processCpu = cpuMeter(pids);
     const self = process.cpuUsage();
     const start = performance.now();
     await submitAll(measured);
@@ -91,9 +86,7 @@ export async function measureFloor(env: { NEO4J_URI: string; REDIS_URL: string }
     const seconds = (performance.now() - start) / 1000;
     const own = process.cpuUsage(self);
     const cpu: Record<string, number> = { 'api + worker': (own.user + own.system) / 1000 / measured.length };
-    for (const [name, pid] of Object.entries(pids)) {
-      cpu[name] = (((cpuSeconds(pid) ?? 0) - (before[name] ?? 0)) * 1000) / measured.length;
-    }
+    for (const [name, ms] of Object.entries(processCpu())) cpu[name] = ms / measured.length;
     return {
       jobs: measured.length,
       concurrency: options.concurrency,
@@ -108,7 +101,7 @@ export async function measureFloor(env: { NEO4J_URI: string; REDIS_URL: string }
     await queue.close();
     redis.disconnect();
     workerRedis.disconnect();
-    await graph.driver.executeQuery('MATCH (n:BenchFloor {run: $tag}) DELETE n', { tag }, { database: graph.database });
+    await removeEmptyWrites(graph, tag);
     await graph.driver.close();
     agent.destroy();
   }

@@ -30,7 +30,7 @@ import { markdownTable } from './table.ts';
 import { inParallel } from './harness.ts';
 import { measureCeiling, type Ceiling } from './ingest-ceiling.ts';
 import { measureFloor, type Floor } from './ingest-floor.ts';
-import { cpuSeconds, localServerPids } from './process-cpu.ts';
+import { cpuMeter, localServerPids } from './process-cpu.ts';
 
 export const summary = 'end-to-end attestations/s, submit → committed in Neo4j, real Neo4j + Redis (target 1,000/s)';
 
@@ -153,7 +153,7 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
 
     const pids: Record<string, number> = { ...localServerPids(env.NEO4J_URI, env.REDIS_URL) };
     workers.forEach((w, i) => (pids[`worker ${i + 1}`] = w.pid));
-    const cpuBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
+    const processCpu = cpuMeter(pids);
     const selfBefore = process.cpuUsage();
 
     process.stderr.write(`  [${runId}] measuring ${documents.length} attestations …\n`);
@@ -176,8 +176,10 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
     if (submitted !== documents.length) throw new BenchAbort(`only ${submitted} submissions were accepted`);
 
     const self = process.cpuUsage(selfBefore);
-    const cpu: Record<string, number> = { [settings.workers === 0 ? 'api + worker' : 'api']: (self.user + self.system) / 1000 };
-    for (const [name, pid] of Object.entries(pids)) cpu[name] = ((cpuSeconds(pid) ?? 0) - (cpuBefore[name] ?? 0)) * 1000;
+    const cpu: Record<string, number> = {
+      [settings.workers === 0 ? 'api + worker' : 'api']: (self.user + self.system) / 1000,
+      ...processCpu(),
+    };
 
     // The durable record: every document an Attestation node, VERIFIED.
     const ids = documents.map((d) => d.id);

@@ -30,3 +30,10 @@ export function localServerPids(neo4jUri: string, redisUrl: string): Record<stri
   if (redis !== undefined) pids['redis'] = redis;
   return pids;
 }
+
+/** CPU milliseconds each named process spent since `cpuMeter` was called: call the returned function to read. */
+export function cpuMeter(pids: Readonly<Record<string, number>>): () => Record<string, number> {
+  const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid) ?? 0]));
+  return () =>
+    Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, ((cpuSeconds(pid) ?? 0) - (before[name] ?? 0)) * 1000]));
+}
