@@ -23,19 +23,19 @@ export type {
   RunFact,
   SignerRef,
 } from './facts.ts';
-export { writeAttestation } from './write.ts';
-export type { WriteOutcome } from './write.ts';
-export { findArtifact, findAttestation } from './read.ts';
-export type { ArtifactView, AttestationView, FileView } from './read.ts';
-export { fetchSubgraph, LINEAGE_TYPES, MAX_DEPTH } from './traverse.ts';
-export type { Direction, GraphEdge, GraphNode, NodeKind, Subgraph } from './traverse.ts';
-export { readLineage } from './lineage.ts';
-export type { LineageEdge, LineageNode, LineageResult } from './lineage.ts';
-export { modelsTrainedOn, traceIncident } from './trace.ts';
-export type { Affected, AffectedNode, Compromised, TraceHop, TraceOptions, TraceResult } from './trace.ts';
-export type { EvidenceView } from './evidence.ts';
-export { inRange } from './version-range.ts';
-export { readBomSubject } from './read-bom.ts';
+export { writeAttestation } from './write/attestation.ts';
+export type { WriteOutcome } from './write/attestation.ts';
+export { findArtifact, findAttestation } from './read/artifact.ts';
+export type { ArtifactView, AttestationView, FileView } from './read/artifact.ts';
+export { fetchSubgraph, LINEAGE_TYPES, MAX_DEPTH } from './traverse/subgraph.ts';
+export type { Direction, GraphEdge, GraphNode, NodeKind, Subgraph } from './traverse/subgraph.ts';
+export { readLineage } from './traverse/lineage.ts';
+export type { LineageEdge, LineageNode, LineageResult } from './traverse/lineage.ts';
+export { modelsTrainedOn, traceIncident } from './traverse/trace.ts';
+export type { Affected, AffectedNode, Compromised, TraceHop, TraceOptions, TraceResult } from './traverse/trace.ts';
+export type { EvidenceView } from './read/evidence.ts';
+export { inRange } from './traverse/version-range.ts';
+export { readBomSubject } from './bom/read.ts';
 export type {
   BomAncestor,
   BomArtifact,
@@ -50,5 +50,5 @@ export type {
   BomRunInput,
   BomSubject,
   BomUsed,
-} from './bom-subject.ts';
-export { MAX_SEARCH_TEXT, searchGraph, type SearchHit, type SearchMatch, type SearchResult } from './search.ts';
+} from './bom/subject.ts';
+export { MAX_SEARCH_TEXT, searchGraph, type SearchHit, type SearchMatch, type SearchResult } from './read/search.ts';

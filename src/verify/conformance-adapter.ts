@@ -7,9 +7,9 @@
 // (default: $SIGSTORE_TRUSTED_ROOT) is ours: the protocol assumes a client that fetches the root; we stay offline.
 
 import { readFileSync } from 'node:fs';
-import { pemBlocks } from './material.ts';
-import { verifyModelFiles } from './model-files.ts';
-import { isOmsPredicateType } from './predicates.ts';
+import { pemBlocks } from './policy/material.ts';
+import { verifyModelFiles } from './oms/model-files.ts';
+import { isOmsPredicateType } from './document/predicates.ts';
 import type { TrustPolicy, VerificationMethod } from './types.ts';
 import { verifyDocument } from './verify.ts';
 

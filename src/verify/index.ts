@@ -3,31 +3,31 @@
 
 export { verifyDocument } from './verify.ts';
 export type { VerifyOptions } from './verify.ts';
-export { DEFAULT_LIMITS } from './limits.ts';
-export type { Limits } from './limits.ts';
+export { DEFAULT_LIMITS } from './document/limits.ts';
+export type { Limits } from './document/limits.ts';
 
 // parsing at the edge
-export { parseDocument, BUNDLE_MEDIA_TYPES } from './bundle.ts';
-export type { Document, Material, BundleVersion } from './bundle.ts';
-export { parseEnvelope, isInTotoPayloadType } from './envelope.ts';
-export type { Envelope } from './envelope.ts';
-export { decodeStatement, STATEMENT_V1, STATEMENT_V01 } from './statement.ts';
-export { pae } from './dsse.ts';
+export { parseDocument, BUNDLE_MEDIA_TYPES } from './document/bundle.ts';
+export type { Document, Material, BundleVersion } from './document/bundle.ts';
+export { parseEnvelope, isInTotoPayloadType } from './document/envelope.ts';
+export type { Envelope } from './document/envelope.ts';
+export { decodeStatement, STATEMENT_V1, STATEMENT_V01 } from './document/statement.ts';
+export { pae } from './signers/dsse.ts';
 
 // OMS
-export { computeOmsRootDigest, parseOmsManifest, OMS_PREDICATE_V1, OMS_PREDICATE_LEGACY } from './oms.ts';
-export { isOmsPredicateType, OTHER_PREDICATE_TYPES } from './predicates.ts';
-export { verifyModelFiles } from './model-files.ts';
-export type { ModelFilesOptions, ModelFilesResult } from './model-files.ts';
+export { computeOmsRootDigest, parseOmsManifest, OMS_PREDICATE_V1, OMS_PREDICATE_LEGACY } from './oms/manifest.ts';
+export { isOmsPredicateType, OTHER_PREDICATE_TYPES } from './document/predicates.ts';
+export { verifyModelFiles } from './oms/model-files.ts';
+export type { ModelFilesOptions, ModelFilesResult } from './oms/model-files.ts';
 
 // trust policy
-export { loadTrustPolicy, EMPTY_TRUST_POLICY } from './policy.ts';
-export { TrustPolicyStore } from './policy-store.ts';
-export type { TrustPolicyStoreOptions } from './policy-store.ts';
-export { matchesScope } from './scope.ts';
+export { loadTrustPolicy, EMPTY_TRUST_POLICY } from './policy/policy.ts';
+export { TrustPolicyStore } from './policy/store.ts';
+export type { TrustPolicyStoreOptions } from './policy/store.ts';
+export { matchesScope } from './policy/scope.ts';
 
-// keyless (keyless.ts, sigstore-bundle.ts) and the conformance CLI adapters
-export { verifyKeyless } from './keyless.ts';
+// keyless (keyless/keyless.ts, keyless/sigstore-bundle.ts) and the conformance CLI adapters
+export { verifyKeyless } from './keyless/keyless.ts';
 export { runVerifyModel, VERIFY_MODEL_HELP } from './conformance-adapter.ts';
 export { runVerifyBundle, VERIFY_BUNDLE_USAGE as VERIFY_BUNDLE_HELP } from './verify-bundle-command.ts';
 

@@ -7,8 +7,8 @@
 
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { verifySigstoreBundle } from './sigstore-bundle.ts';
-import type { SigstoreBundleResult } from './sigstore-bundle.ts';
+import { verifySigstoreBundle } from './keyless/sigstore-bundle.ts';
+import type { SigstoreBundleResult } from './keyless/sigstore-bundle.ts';
 
 export interface CommandIO {
   readonly out: (line: string) => void;

@@ -2,19 +2,19 @@
 //   1. parse the bundle / envelope shape;  2. payloadType names in-toto JSON;
 //   3. verify the signature by key, certificate or keyless;  4. only then trust the statement and its predicate.
 // The statement is decoded before step 3 solely to learn the subject names that trust-entry scopes apply to; the
-// signature covers those bytes, so after step 3 the names are authentic. Input limits (limits.ts) are the exception
+// signature covers those bytes, so after step 3 the names are authentic. Input limits (document/limits.ts) are the exception
 // to "signature first": an over-limit document is refused as soon as the limit is seen, whoever signed it.
 
 import { VerifyError } from './error.ts';
-import { parseDocument } from './bundle.ts';
-import { sha256Hex } from './encoding.ts';
-import { isInTotoPayloadType } from './envelope.ts';
-import { checkPredicate } from './predicates.ts';
-import { resolveLimits } from './limits.ts';
-import type { Limits } from './limits.ts';
-import { checkSignature } from './signature.ts';
-import { decodeStatement } from './statement.ts';
-import { checkStatementLimits } from './statement-limits.ts';
+import { parseDocument } from './document/bundle.ts';
+import { sha256Hex } from './document/encoding.ts';
+import { isInTotoPayloadType } from './document/envelope.ts';
+import { checkPredicate } from './document/predicates.ts';
+import { resolveLimits } from './document/limits.ts';
+import type { Limits } from './document/limits.ts';
+import { checkSignature } from './signers/signature.ts';
+import { decodeStatement } from './document/statement.ts';
+import { checkStatementLimits } from './document/statement-limits.ts';
 import type { Rejected, RejectionCode, Statement, TrustPolicy, VerificationMethod, VerificationResult } from './types.ts';
 
 export interface VerifyOptions {

@@ -10,7 +10,7 @@ import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync } from 'node:crypto';
 import { runVerifyBundle } from '../../src/verify/verify-bundle-command.ts';
-import { verifySigstoreBundle } from '../../src/verify/sigstore-bundle.ts';
+import { verifySigstoreBundle } from '../../src/verify/keyless/sigstore-bundle.ts';
 import type { RejectionCode } from '../../src/verify/types.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import neo4j from 'neo4j-driver';
 import { exportAiBom, validateCycloneDx } from '../../src/bom/index.ts';
 import { connectGraph, readBomSubject, type BomArtifact, type GraphConnection } from '../../src/graph/index.ts';
-import { BOM_QUERY } from '../../src/graph/read-bom.ts';
+import { BOM_QUERY } from '../../src/graph/bom/read.ts';
 import type { RunningService } from '../../src/main.ts';
 import { CYCLONEDX, newSigner, omsStatement, policyFor, sha256, signEnvelope, statement } from '../support/attest.ts';
 import { integrationEnv, startTestService, waitForSubmission, writeTrustPolicy } from '../support/service.ts';

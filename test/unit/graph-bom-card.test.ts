@@ -3,7 +3,7 @@
 // check the query that feeds it on a real Neo4j).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseCard, type ScopedCard } from '../../src/graph/bom-card.ts';
+import { chooseCard, type ScopedCard } from '../../src/graph/bom/card.ts';
 
 const att = (c: string): string => `sha256:${c.repeat(64)}`;
 /** day `n` of November 2026 as a card's signed creation time; null: the card states none. */

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AttestationFacts } from '../../src/graph/index.ts';
-import { verifiedStatement } from '../../src/graph/write.ts';
-import { compact, linkWithEvidence, uniqueBy } from '../../src/graph/write-statement.ts';
+import { verifiedStatement } from '../../src/graph/write/attestation.ts';
+import { compact, linkWithEvidence, uniqueBy } from '../../src/graph/write/statement.ts';
 
 const ROOT = `sha256:${'a'.repeat(64)}`;
 const FILE = `sha256:${'b'.repeat(64)}`;

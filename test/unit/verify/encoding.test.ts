@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { decodeBase64, isBase64 } from '../../../src/verify/encoding.ts';
+import { decodeBase64, isBase64 } from '../../../src/verify/document/encoding.ts';
 
 describe('decodeBase64', () => {
   test('standard and URL-safe alphabets, padded or not', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { open } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { hashRange } from '../../../src/verify/file-hash.ts';
-import { verifyModelFiles } from '../../../src/verify/model-files.ts';
+import { hashRange } from '../../../src/verify/oms/file-hash.ts';
+import { verifyModelFiles } from '../../../src/verify/oms/model-files.ts';
 import { bytes, makeTempDir, manifestFor, writeTree } from './helpers/model-dir.ts';
 
 describe('hashRange (OMS v1.0 content hashes)', () => {

@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { pae, verifyDocument } from '../../../src/verify/index.ts';
 import type { RejectionCode, TrustPolicy } from '../../../src/verify/index.ts';
-import { legacyPae } from '../../../src/verify/dsse.ts';
+import { legacyPae } from '../../../src/verify/signers/dsse.ts';
 import { IN_TOTO, OMS_KEY, SIMPLE, envelope, hintOf, json, keyBundle, omsStatement, policy } from './helpers/sign.ts';
 
 const pemOf = (k: KeyObject) => k.export({ type: 'spki', format: 'pem' }).toString();

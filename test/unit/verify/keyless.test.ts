@@ -12,9 +12,9 @@ import type { Bundle } from '@sigstore/bundle';
 import { dsse, X509Certificate } from '@sigstore/core';
 import { toSignedEntity } from '@sigstore/verify';
 import type { SignedEntity } from '@sigstore/verify';
-import { verifyKeyless } from '../../../src/verify/keyless.ts';
-import { hashForKey, withKeyBoundHash } from '../../../src/verify/keyless-signature.ts';
-import { matchesScope } from '../../../src/verify/scope.ts';
+import { verifyKeyless } from '../../../src/verify/keyless/keyless.ts';
+import { hashForKey, withKeyBoundHash } from '../../../src/verify/keyless/signature.ts';
+import { matchesScope } from '../../../src/verify/policy/scope.ts';
 import type { TrustedIdentity, TrustPolicy } from '../../../src/verify/types.ts';
 
 const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../shared/conformance');

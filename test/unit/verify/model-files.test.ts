@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { appendFile, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { verifyModelFiles } from '../../../src/verify/model-files.ts';
+import { verifyModelFiles } from '../../../src/verify/oms/model-files.ts';
 import type { OmsManifest } from '../../../src/verify/types.ts';
 import { bytes, makeTempDir, manifestFor, withResources, writeTree } from './helpers/model-dir.ts';
 

@@ -6,8 +6,8 @@ import type { KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { OMS_CONFORMANCE, REPO_ROOT } from '../../../support/paths.ts';
-import { pae } from '../../../../src/verify/dsse.ts';
-import { computeOmsRootDigest } from '../../../../src/verify/oms.ts';
+import { pae } from '../../../../src/verify/signers/dsse.ts';
+import { computeOmsRootDigest } from '../../../../src/verify/oms/manifest.ts';
 import type { TrustPolicy } from '../../../../src/verify/types.ts';
 
 export const ASSETS = path.join(OMS_CONFORMANCE, 'assets');

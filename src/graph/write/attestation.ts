@@ -1,0 +1,272 @@
+// Writes one attestation's facts in one transaction. Every write is a MERGE on an identity key
+// (migrations/001) so replays, duplicates and concurrent workers converge on the same graph.
+// A verified attestation is one Cypher statement — one round trip — built from the sections its facts
+// need (statement.ts); Neo4j caches its plan per shape (OMS, SLSA, …), so planning is paid once.
+// Labels and relationship types cannot be query parameters in Cypher, so they come from the closed
+// sets below, never from input.
+import type { ManagedTransaction } from 'neo4j-driver';
+import neo4j from 'neo4j-driver';
+import type { GraphConnection } from '../driver.ts';
+import { toGraphError } from '../errors.ts';
+import type { ArtifactLabel, AttestationFacts, SignerRef } from '../facts.ts';
+import { lineageSections, reinferSection } from './lineage.ts';
+import { linkWithEvidence, statement, uniqueBy, type Section, type Statement } from './statement.ts';
+
+const ARTIFACT_LABELS: readonly ArtifactLabel[] = ['Model', 'Dataset', 'File', 'SignedRoot'];
+
+/**
+ * How each kind of claim changes a node's labels, so arrival order does not change the outcome. Each
+ * rule first skips nodes already in the state it would produce: a shared node (a dataset many models
+ * train on) then is not write-locked by every transaction that mentions it. The skip reads committed
+ * state, which another claim can only move further from this rule's result under its own lock.
+ */
+const LABEL_UPDATES: Record<ArtifactLabel, string> = {
+  Model: 'WHERE NOT n:Model OR n.declaredModel IS NULL SET n:Model, n.declaredModel = true',
+  // A Dataset claim overrides the Model label that only an OMS signature implied.
+  Dataset:
+    'WHERE NOT n:Dataset OR (n:Model AND n.declaredModel IS NULL) SET n:Dataset WITH n WHERE n.declaredModel IS NULL REMOVE n:Model',
+  File: 'WHERE NOT n:File SET n:File',
+  SignedRoot:
+    'WHERE n.omsSigned IS NULL OR NOT (n:Dataset OR n:Model) SET n.omsSigned = true WITH n WHERE NOT n:Dataset SET n:Model',
+};
+
+/** The Attestation node itself; `previous` is its status before this write (null when new). */
+const HEAD = `MERGE (att:Attestation {digest: $digest})
+ON CREATE SET att.receivedAt = datetime($receivedAt), att.origin = $origin, att.collector = $collector,
+              att.document = $document
+WITH att, att.status AS previous
+SET att.predicateType = $predicateType, att.status = $status, att.reasonCode = $reasonCode,
+    att.reason = $reason, att.method = $method, att.claimedSubjects = $claimedSubjects,
+    att.verifiedAt = CASE WHEN previous = $status THEN att.verifiedAt ELSE datetime() END
+WITH att, previous`;
+
+export interface WriteOutcome {
+  /** false when this exact document had already been recorded with the same status. */
+  readonly changed: boolean;
+}
+
+export async function writeAttestation(graph: GraphConnection, facts: AttestationFacts): Promise<WriteOutcome> {
+  if (facts.attestation.status === 'verified') return writeVerified(graph, facts);
+  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
+  try {
+    return await session.executeWrite((tx) => writeRejected(tx, facts));
+  } catch (error) {
+    throw toGraphError(error, `writing attestation ${facts.attestation.digest}`);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Tries of one statement before the error goes to the caller (the queue then retries with its backoff). */
+const STATEMENT_TRIES = 5;
+
+/**
+ * A verified attestation is one statement, so it runs as an auto-commit transaction: one round trip
+ * (RUN + PULL) instead of three (BEGIN, RUN + PULL, COMMIT), and still one transaction. Transient
+ * failures (deadlock, leader switch, connection lost) are tried again here a few times within about
+ * a second; the statement is idempotent, so a retry after an unacknowledged commit changes nothing.
+ */
+async function writeVerified(graph: GraphConnection, facts: AttestationFacts): Promise<WriteOutcome> {
+  const { text, params } = verifiedStatement(facts);
+  for (let attempt = 1; ; attempt++) {
+    const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      const result = await session.run(text, params);
+      const previous: unknown = result.records[0]?.get('previous');
+      return { changed: previous !== facts.attestation.status };
+    } catch (error) {
+      const retryable = error instanceof neo4j.Neo4jError && neo4j.isRetryableError(error);
+      if (!retryable || attempt >= STATEMENT_TRIES) throw toGraphError(error, `writing attestation ${facts.attestation.digest}`);
+    } finally {
+      await session.close();
+    }
+    // 50, 100, 200, 400 ms, each with jitter so deadlocked transactions do not meet again.
+    await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 1) * (0.5 + Math.random())));
+  }
+}
+
+/** The one statement that records a verified attestation and everything it links (exported for tests). */
+export function verifiedStatement(facts: AttestationFacts): Statement {
+  const a = facts.attestation;
+  const sections: Section[] = [];
+  if (a.signer) sections.push(signerSection(a.signer));
+  if (facts.artifacts.length > 0) {
+    sections.push({
+      cypher: `CALL () {
+  UNWIND $artifacts AS row
+  MERGE (n:Artifact {digest: row.digest})
+  ON CREATE SET n.firstSeenAt = datetime(), n.name = row.name
+  WITH n, row WHERE n.name IS NULL AND row.name IS NOT NULL
+  SET n.name = row.name
+}`,
+      params: {
+        artifacts: sortByDigest(facts.artifacts.map((artifact) => ({ digest: artifact.digest, name: artifact.name ?? null }))),
+      },
+    });
+  }
+  for (const label of ARTIFACT_LABELS) {
+    const digests = facts.artifacts.filter((artifact) => artifact.labels.includes(label)).map((artifact) => artifact.digest);
+    if (digests.length === 0) continue;
+    sections.push({
+      cypher: `CALL () {
+  UNWIND $label${label} AS d
+  MATCH (n:Artifact {digest: d})
+  WITH n ${LABEL_UPDATES[label]}
+}`,
+      params: { [`label${label}`]: digests.sort() },
+    });
+  }
+  // Edges inferred into these artifacts before they were labelled are re-typed now (docs/LINEAGE.md, "Roles").
+  const labelled = facts.artifacts.filter((artifact) => artifact.labels.some((label) => label !== 'File'));
+  if (labelled.length > 0) sections.push(reinferSection(labelled.map((artifact) => artifact.digest).sort()));
+  if (facts.contains.length > 0) {
+    sections.push({
+      cypher: `CALL () {
+  UNWIND $contains AS row
+  MATCH (p:Artifact {digest: row.parent})
+  MATCH (c:Artifact {digest: row.child})
+  ${linkWithEvidence('p', 'CONTAINS {path: row.path}', 'c', (r) => [`${r}.start = row.start`, `${r}.end = row.end`])}
+}`,
+      params: {
+        contains: uniqueBy(facts.contains, (c) => `${c.parent} ${c.child} ${c.path}`).map((c) => ({
+          parent: c.parent,
+          child: c.child,
+          path: c.path,
+          start: c.start === undefined ? null : neo4j.int(c.start),
+          end: c.end === undefined ? null : neo4j.int(c.end),
+        })),
+      },
+    });
+  }
+  sections.push(...lineageSections(facts));
+  if (facts.attests.length > 0) {
+    sections.push({
+      // CREATE unless present, not MERGE: att is write-locked by this statement already (its SET above), so no
+      // other transaction can link it meanwhile, and the subject is not locked (see linkWithEvidence).
+      cypher: `CALL (att) {
+  UNWIND $attests AS d
+  MATCH (n:Artifact {digest: d})
+  OPTIONAL MATCH (att)-[x:ATTESTS]->(n)
+  WITH att, n WHERE x IS NULL
+  CREATE (att)-[:ATTESTS]->(n)
+}`,
+      params: { attests: [...new Set(facts.attests)].sort() },
+    });
+  }
+  return statement(HEAD, headParams(facts), sections);
+}
+
+async function writeRejected(tx: ManagedTransaction, facts: AttestationFacts): Promise<WriteOutcome> {
+  const a = facts.attestation;
+  // Security: a rejected attestation links nothing, so nothing it claims can be read back as trusted.
+  const head = await tx.run(`${HEAD}\nRETURN previous`, headParams(facts));
+  const previous: unknown = head.records[0]?.get('previous');
+  // Verified before, rejected now (a key was revoked from the policy): withdraw what it asserted.
+  if (previous === 'verified') await unlink(tx, a.digest);
+  return { changed: previous !== a.status };
+}
+
+function headParams(facts: AttestationFacts): Record<string, unknown> {
+  const a = facts.attestation;
+  return {
+    digest: a.digest,
+    receivedAt: a.receivedAt,
+    origin: a.origin,
+    collector: a.collector,
+    document: a.document,
+    predicateType: a.predicateType,
+    status: a.status,
+    reasonCode: a.reasonCode,
+    reason: a.reason,
+    method: a.method,
+    claimedSubjects: [...a.claimedSubjects],
+  };
+}
+
+function signerSection(signer: SignerRef): Section {
+  switch (signer.kind) {
+    case 'key':
+      return {
+        // The signer's Key is linked from most attestations: CREATE unless present, as for ATTESTS.
+        cypher: `CALL (att) {
+  MERGE (k:Key {fingerprint: $signer.fingerprint})
+  WITH att, k
+  OPTIONAL MATCH (att)-[s:SIGNED_BY]->(k)
+  WITH att, k WHERE s IS NULL
+  CREATE (att)-[:SIGNED_BY]->(k)
+}`,
+        params: { signer: { fingerprint: signer.fingerprint } },
+      };
+    case 'identity':
+      return {
+        cypher: `CALL (att) {
+  MERGE (i:Identity {key: $signer.key})
+  ON CREATE SET i.issuer = $signer.issuer, i.subject = $signer.subject
+  WITH att, i
+  OPTIONAL MATCH (att)-[s:SIGNED_BY]->(i)
+  WITH att, i WHERE s IS NULL
+  CREATE (att)-[:SIGNED_BY]->(i)
+}`,
+        params: { signer: { key: `${signer.issuer} ${signer.subject}`, issuer: signer.issuer, subject: signer.subject } },
+      };
+    case 'certificate':
+      // The certificate's key is linked too, so a trace on a compromised key finds certificate signatures.
+      return {
+        cypher: `CALL (att) {
+  MERGE (c:Certificate {fingerprint: $signer.fingerprint})
+  ON CREATE SET c.subject = $signer.subject, c.issuer = $signer.issuer
+  MERGE (k:Key {fingerprint: $signer.keyFingerprint})
+  MERGE (c)-[:CERTIFIES]->(k)
+  WITH att, c
+  OPTIONAL MATCH (att)-[s:SIGNED_BY]->(c)
+  WITH att, c WHERE s IS NULL
+  CREATE (att)-[:SIGNED_BY]->(c)
+}`,
+        params: {
+          signer: {
+            fingerprint: signer.fingerprint,
+            subject: signer.subject,
+            issuer: signer.issuer,
+            keyFingerprint: signer.keyFingerprint,
+          },
+        },
+      };
+  }
+}
+
+/**
+ * Removes the attestation's own links (signer, subjects, a card's DESCRIBES edges with the fields it gave),
+ * then its evidence from every edge it asserted, and edges left with no evidence. Every asserted edge touches
+ * one of the attestation's subjects or the run that produced one (docs/LINEAGE.md), so the search starts there.
+ */
+async function unlink(tx: ManagedTransaction, attestation: string): Promise<void> {
+  await tx.run(
+    `MATCH (att:Attestation {digest: $attestation})
+     OPTIONAL MATCH (att)-[link:SIGNED_BY|ATTESTS|DESCRIBES]->()
+     DELETE link`,
+    { attestation },
+  );
+  await tx.run(
+    `MATCH (att:Attestation {digest: $attestation})
+     UNWIND att.claimedSubjects AS subject
+     MATCH (n:Artifact {digest: subject})
+     OPTIONAL MATCH (n)-[:PRODUCED_BY]->(run:PipelineRun)
+     WITH n, collect(run) AS runs
+     UNWIND [n] + runs AS m
+     MATCH (m)-[r]-()
+     WHERE $attestation IN coalesce(r.evidence, [])
+     WITH DISTINCT r
+     SET r._lock = true
+     WITH r
+     SET r.evidence = [e IN r.evidence WHERE e <> $attestation]
+     REMOVE r._lock
+     WITH r WHERE size(r.evidence) = 0
+     DELETE r`,
+    { attestation },
+  );
+}
+
+function sortByDigest<T extends { digest: string }>(rows: T[]): T[] {
+  // A fixed lock order across concurrent transactions avoids most deadlocks.
+  return rows.sort((x, y) => (x.digest < y.digest ? -1 : x.digest > y.digest ? 1 : 0));
+}

@@ -1,0 +1,58 @@
+// Size limits on a decoded in-toto statement (limits.ts): how many subjects, OMS resources and SLSA dependencies it
+// may list. Checked on the claimed statement before its signature, so an over-limit document costs no more than
+// its parse whoever signed it, and no later step (manifest checks, lineage extraction, graph writes) sees it.
+
+import { fail, ok } from '../check.ts';
+import type { Check } from '../check.ts';
+import type { Limits } from './limits.ts';
+import { OMS_PREDICATE_LEGACY, OMS_PREDICATE_V1 } from '../oms/manifest.ts';
+import { SLSA_PROVENANCE_V1 } from './predicates.ts';
+import type { Statement } from '../types.ts';
+
+export function checkStatementLimits(statement: Statement, limits: Limits): Check<true> {
+  // A legacy OMS signature lists one subject per file: its subjects are its resources.
+  const legacyOms = statement.predicateType === OMS_PREDICATE_LEGACY;
+  const maxSubjects = legacyOms ? limits.maxOmsResources : limits.maxSubjects;
+  const subjects = statement.subjects.length;
+  if (subjects > maxSubjects) {
+    const name = legacyOms ? 'maxOmsResources' : 'maxSubjects';
+    return fail('LIMIT_EXCEEDED', `The statement lists ${subjects} subjects; the limit is ${maxSubjects} (${name}).`);
+  }
+  if (statement.predicateType === OMS_PREDICATE_V1) {
+    const resources = arrayLength(field(statement.predicate, 'resources'));
+    if (resources > limits.maxOmsResources) {
+      return fail(
+        'LIMIT_EXCEEDED',
+        `The OMS manifest lists ${resources} resources; the limit is ${limits.maxOmsResources} (maxOmsResources).`,
+      );
+    }
+  }
+  if (statement.predicateType === SLSA_PROVENANCE_V1) {
+    const dependencies = arrayLength(field(field(statement.predicate, 'buildDefinition'), 'resolvedDependencies'));
+    if (dependencies > limits.maxSlsaDependencies) {
+      return fail(
+        'LIMIT_EXCEEDED',
+        `The SLSA provenance lists ${dependencies} resolvedDependencies; the limit is ${limits.maxSlsaDependencies} (maxSlsaDependencies).`,
+      );
+    }
+    // Extraction links every subject to every dependency: the product, not each count, is the work and the edges.
+    if (subjects * dependencies > limits.maxSlsaLinks) {
+      return fail(
+        'LIMIT_EXCEEDED',
+        `The SLSA provenance links ${subjects} subjects to ${dependencies} dependencies (${subjects * dependencies} links); the limit is ${limits.maxSlsaLinks} (maxSlsaLinks).`,
+      );
+    }
+  }
+  return ok(true);
+}
+
+/** A member of a JSON object, or undefined; the predicate's shape is checked later, this only counts. */
+function field(value: unknown, key: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+}
+
+function arrayLength(value: unknown): number {
+  return Array.isArray(value) ? value.length : 0;
+}
