@@ -5,10 +5,12 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 stamp="$root/node_modules/.package-lock.json"
 if [ ! -f "$stamp" ] || [ "$root/package-lock.json" -nt "$stamp" ] || [ ! -x "$root/node_modules/.bin/node" ]; then
-  echo "install: npm install (from package-lock.json)" >&2
-  # Not `npm ci`: npm 11 rejects this lock file as out of sync because it omits other platforms' optional
-  # msgpackr-extract binaries, although `npm install` resolves the same tree from it without changing it.
-  (cd "$root" && npm install --no-audit --no-fund --loglevel=error)
+  echo "install: npm ci (from package-lock.json)" >&2
+  # `npm ci` installs exactly the lock and never writes it, so a fresh clone stays clean (`npm install` may
+  # rewrite the lock, e.g. adding other platforms' optional msgpackr-extract entries when they are missing). The
+  # lock lists every platform's optional binaries, as npm 11 writes it; after changing dependencies, commit the
+  # lock `npm install` writes, then check that `npm ci` accepts it.
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 version=$("$root/node_modules/.bin/node" --version)
 case "$version" in

@@ -6,6 +6,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+# The run must leave the checkout as it found it (no tracked file rewritten, nothing untracked left behind):
+# compared at the end, so a fresh clone stays clean and edits in progress do not fail the run.
+in_git=$(git rev-parse --is-inside-work-tree 2>/dev/null || echo false)
+status_before=""
+[ "$in_git" = true ] && status_before=$(git status --porcelain)
 bash scripts/install.sh
 bash scripts/build-web.sh
 # The explorer's browser tests (test/e2e/) drive Debian's Chromium.
@@ -34,4 +39,16 @@ npm run --silent lint
 echo "== tests"
 # Each file runs in its own process; integration tests own unique queue names and ids, so two run at once.
 "$node" --test --test-reporter=spec --test-concurrency=2 --test-timeout=600000 \
-  'test/unit/**/*.test.ts' 'test/conformance/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts'
+  'test/unit/**/*.test.ts' 'test/conformance/**/*.test.ts' 'test/integration/**/*.test.ts' 'test/e2e/**/*.test.ts' || result=$?
+
+if [ "$in_git" = true ]; then
+  status_after=$(git status --porcelain)
+  if [ "$status_after" != "$status_before" ]; then
+    echo "" >&2
+    echo "npm test FAILED: the run changed the checkout (git status --porcelain before / after):" >&2
+    diff <(printf '%s\n' "$status_before") <(printf '%s\n' "$status_after") >&2 || true
+    echo "Ignore what tests write in .gitignore, or stop rewriting tracked files." >&2
+    result=1
+  fi
+fi
+exit "${result:-0}"
