@@ -1,35 +1,47 @@
 #!/usr/bin/env node
 // The `mpg` command line: one file per command under commands/, each with its own --help.
+// Commands are imported only when run (dynamic import per command): one command's dependencies — the Neo4j driver,
+// GraphQL, BullMQ — would otherwise load before any command starts (about 2.6 s before `verify-model --help` printed;
+// `npm run bench -- cli-startup`, docs/BENCHMARKS.md).
 import { UsageError } from './args.ts';
-import * as bom from './commands/bom.ts';
-import * as failed from './commands/failed.ts';
-import * as ingest from './commands/ingest.ts';
-import * as lineage from './commands/lineage.ts';
-import * as migrate from './commands/migrate.ts';
-import * as modelsFromDataset from './commands/models-from-dataset.ts';
-import * as serve from './commands/serve.ts';
-import * as submit from './commands/submit.ts';
-import * as trace from './commands/trace.ts';
-import * as verifyBundle from './commands/verify-bundle.ts';
-import * as verifyModel from './commands/verify-model.ts';
 
 interface Command {
   readonly help: string;
   run(argv: string[]): Promise<number>;
 }
 
-const COMMANDS: Record<string, { summary: string; command: Command }> = {
-  serve: { summary: 'run the API and/or worker', command: serve },
-  migrate: { summary: 'apply pending Neo4j migrations', command: migrate },
-  submit: { summary: 'submit attestation files to a running service', command: submit },
-  ingest: { summary: 'bulk-submit files, folders and JSON Lines to a running service', command: ingest },
-  failed: { summary: 'list or replay ingest jobs that gave up', command: failed },
-  trace: { summary: 'incident trace: what a compromised artifact, package, identity or key affects', command: trace },
-  lineage: { summary: 'lineage of an artifact, with evidence', command: lineage },
-  'models-from-dataset': { summary: 'models that came from a dataset, with paths', command: modelsFromDataset },
-  bom: { summary: 'export a model AI-BOM (CycloneDX 1.6/1.7, SPDX 3.0.1)', command: bom },
-  'verify-model': { summary: 'verify an OMS signature and a model folder offline', command: verifyModel },
-  'verify-bundle': { summary: 'verify a Sigstore bundle against an artifact offline', command: verifyBundle },
+interface Entry {
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+const COMMANDS: Record<string, Entry> = {
+  serve: { summary: 'run the API and/or worker', load: () => import('./commands/serve.ts') },
+  migrate: { summary: 'apply pending Neo4j migrations', load: () => import('./commands/migrate.ts') },
+  submit: { summary: 'submit attestation files to a running service', load: () => import('./commands/submit.ts') },
+  ingest: {
+    summary: 'bulk-submit files, folders and JSON Lines to a running service',
+    load: () => import('./commands/ingest.ts'),
+  },
+  failed: { summary: 'list or replay ingest jobs that gave up', load: () => import('./commands/failed.ts') },
+  trace: {
+    summary: 'incident trace: what a compromised artifact, package, identity or key affects',
+    load: () => import('./commands/trace.ts'),
+  },
+  lineage: { summary: 'lineage of an artifact, with evidence', load: () => import('./commands/lineage.ts') },
+  'models-from-dataset': {
+    summary: 'models that came from a dataset, with paths',
+    load: () => import('./commands/models-from-dataset.ts'),
+  },
+  bom: { summary: 'export a model AI-BOM (CycloneDX 1.6/1.7, SPDX 3.0.1)', load: () => import('./commands/bom.ts') },
+  'verify-model': {
+    summary: 'verify an OMS signature and a model folder offline',
+    load: () => import('./commands/verify-model.ts'),
+  },
+  'verify-bundle': {
+    summary: 'verify a Sigstore bundle against an artifact offline',
+    load: () => import('./commands/verify-bundle.ts'),
+  },
 };
 
 function usage(): string {
@@ -49,15 +61,16 @@ export async function runCli(argv: string[]): Promise<number> {
     process.stderr.write(`mpg: unknown command "${name}"\n\n${usage()}\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${entry.command.help}\n`);
+    process.stdout.write(`${command.help}\n`);
     return 0;
   }
   try {
-    return await entry.command.run(rest);
+    return await command.run(rest);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`mpg ${name}: ${error.message}\n\n${entry.command.help}\n`);
+      process.stderr.write(`mpg ${name}: ${error.message}\n\n${command.help}\n`);
       return 2;
     }
     process.stderr.write(`mpg ${name}: ${error instanceof Error ? error.message : String(error)}\n`);

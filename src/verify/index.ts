@@ -1,7 +1,7 @@
 // The public door of src/verify (STYLE.md §1): other domains import only from here.
 // Offline once trust material is loaded; nothing here reaches the network.
 
-export { verifyDocument } from './verify.ts';
+export { verifyDocument, documentMethod } from './verify.ts';
 export type { VerifyOptions } from './verify.ts';
 export { DEFAULT_LIMITS } from './document/limits.ts';
 export type { Limits } from './document/limits.ts';
@@ -25,11 +25,15 @@ export { loadTrustPolicy, EMPTY_TRUST_POLICY } from './policy/policy.ts';
 export { TrustPolicyStore } from './policy/store.ts';
 export type { TrustPolicyStoreOptions } from './policy/store.ts';
 export { matchesScope } from './policy/scope.ts';
+export { keyFileKind } from './policy/material.ts';
+export type { KeyFileKind } from './policy/material.ts';
+export { trustFromChainFiles } from './policy/chain-files.ts';
+export type { ChainFile, ChainFileTrust } from './policy/chain-files.ts';
 
-// keyless (keyless/keyless.ts, keyless/sigstore-bundle.ts) and the conformance CLI adapters
+// keyless (keyless/keyless.ts), and any Sigstore bundle against an artifact (keyless/sigstore-bundle.ts)
 export { verifyKeyless } from './keyless/keyless.ts';
-export { runVerifyModel, VERIFY_MODEL_HELP } from './conformance-adapter.ts';
-export { runVerifyBundle, VERIFY_BUNDLE_USAGE as VERIFY_BUNDLE_HELP } from './verify-bundle-command.ts';
+export { verifySigstoreBundle } from './keyless/sigstore-bundle.ts';
+export type { SigstoreBundleResult, SigstoreBundleOptions } from './keyless/sigstore-bundle.ts';
 
 export { VerifyError } from './error.ts';
 export type { VerifyErrorCode } from './error.ts';

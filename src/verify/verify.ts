@@ -5,6 +5,7 @@
 // signature covers those bytes, so after step 3 the names are authentic. Input limits (document/limits.ts) are the exception
 // to "signature first": an over-limit document is refused as soon as the limit is seen, whoever signed it.
 
+import { X509Certificate } from 'node:crypto';
 import { VerifyError } from './error.ts';
 import { parseDocument } from './document/bundle.ts';
 import { sha256Hex } from './document/encoding.ts';
@@ -12,7 +13,7 @@ import { isInTotoPayloadType } from './document/envelope.ts';
 import { checkPredicate } from './document/predicates.ts';
 import { resolveLimits } from './document/limits.ts';
 import type { Limits } from './document/limits.ts';
-import { checkSignature } from './signers/signature.ts';
+import { checkSignature, claimedMethod } from './signers/signature.ts';
 import { decodeStatement } from './document/statement.ts';
 import { checkStatementLimits } from './document/statement-limits.ts';
 import type { Rejected, RejectionCode, Statement, TrustPolicy, VerificationMethod, VerificationResult } from './types.ts';
@@ -22,6 +23,12 @@ export interface VerifyOptions {
   readonly now?: Date;
   /** input limits to apply instead of DEFAULT_LIMITS (limits.ts); unset members keep their default. */
   readonly limits?: Partial<Limits>;
+  /**
+   * untrusted CA certificates (PEM) offered besides the bundle's to complete a certificate chain, as the OMS
+   * reference takes non-root `--certificate_chain` certificates; like the bundle's own intermediates they never end a
+   * chain (only TrustPolicy anchors do).
+   */
+  readonly intermediates?: readonly string[];
 }
 
 /**
@@ -38,7 +45,8 @@ export async function verifyDocument(
     typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const documentDigest = sha256Hex(raw);
   try {
-    return await verifyRaw(raw, documentDigest, policy, options.now ?? new Date(), resolveLimits(options.limits));
+    const intermediates = (options.intermediates ?? []).map(pemToDer);
+    return await verifyRaw(raw, documentDigest, policy, options.now ?? new Date(), resolveLimits(options.limits), intermediates);
   } catch (err) {
     if (err instanceof VerifyError) throw err;
     throw new VerifyError('INTERNAL', `verification of document ${documentDigest} failed unexpectedly`, { cause: err });
@@ -51,6 +59,7 @@ async function verifyRaw(
   policy: TrustPolicy,
   now: Date,
   limits: Limits,
+  intermediates: readonly Buffer[],
 ): Promise<VerificationResult> {
   const rejected = (
     code: RejectionCode,
@@ -82,10 +91,16 @@ async function verifyRaw(
     // The over-limit statement is not attached: recording its thousands of subjects is the cost being refused.
     if (!size.ok) return rejected(size.code, size.message);
   }
-  const { method, result: signed } = await checkSignature(doc.value, policy, now, {
-    ...(claimedStatement ? { subjectNames: claimedStatement.subjects.map((s) => s.name) } : {}),
-    ...(claimedStatement ? { predicateType: claimedStatement.predicateType } : {}),
-  });
+  const { method, result: signed } = await checkSignature(
+    doc.value,
+    policy,
+    now,
+    {
+      ...(claimedStatement ? { subjectNames: claimedStatement.subjects.map((s) => s.name) } : {}),
+      ...(claimedStatement ? { predicateType: claimedStatement.predicateType } : {}),
+    },
+    intermediates,
+  );
   // SECURITY: nothing from an unverified document is returned as trusted; the claimed statement rides along on
   // the rejection only as a record (types.ts Rejected.statement).
   if (!signed.ok)
@@ -104,4 +119,22 @@ async function verifyRaw(
     statement,
     ...(predicate.value ? { oms: predicate.value } : {}),
   };
+}
+
+/**
+ * The method a document asks to be verified by (key, certificate or keyless), from its verification material only;
+ * undefined when it does not parse. Trusts nothing: `verify-model` uses it to say that a bundle is of another kind
+ * than the `--method` asked for, before a verification under the wrong trust material would say something vaguer.
+ */
+export function documentMethod(bytes: Uint8Array): VerificationMethod | undefined {
+  const doc = parseDocument(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return doc.ok ? claimedMethod(doc.value) : undefined;
+}
+
+function pemToDer(pem: string): Buffer {
+  try {
+    return Buffer.from(new X509Certificate(pem).raw);
+  } catch (cause) {
+    throw new VerifyError('POLICY_MATERIAL_INVALID', 'an offered intermediate is not a PEM certificate', { cause });
+  }
 }

@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPairSync } from 'node:crypto';
-import { runVerifyBundle } from '../../src/verify/verify-bundle-command.ts';
+import { UsageError } from '../../src/cli/args.ts';
+import { run as runVerifyBundle } from '../../src/cli/commands/verify-bundle.ts';
 import { verifySigstoreBundle } from '../../src/verify/keyless/sigstore-bundle.ts';
 import type { RejectionCode } from '../../src/verify/types.ts';
 
@@ -191,11 +192,11 @@ describe('verify-bundle beyond the suite', () => {
     assert.equal(r.ok ? 'ok' : r.code, 'TIMESTAMP_INVALID');
   });
 
-  test('no trusted root is NO_TRUST_MATERIAL; bad usage exits 2', async () => {
+  test('no trusted root is NO_TRUST_MATERIAL; bad usage is a UsageError (exit 2: test/unit/cli); unreadable input exits 2', async () => {
     const argv = argvFor('happy-path-v0.3').filter((a, i, all) => a !== '--trusted-root' && all[i - 1] !== '--trusted-root');
     const missing = await run(argv);
     assert.deepEqual([missing.exit, missing.out[0]], [1, 'NO_TRUST_MATERIAL']);
-    assert.equal((await run(['--bundle', 'x'])).exit, 2);
+    await assert.rejects(run(['--bundle', 'x']), UsageError);
     assert.equal((await run(['--bundle', join(CASES, 'nope.json'), '--key', 'k', 'a'])).exit, 2);
   });
 });

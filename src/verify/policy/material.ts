@@ -65,6 +65,16 @@ export function parsePublicKey(data: string | Buffer): KeyObject | undefined {
   }
 }
 
+/** What a PEM file given as a public key really holds, so a command line can say what was mixed up. */
+export type KeyFileKind = 'public key' | 'certificate' | 'private key' | 'nothing usable';
+
+export function keyFileKind(text: string): KeyFileKind {
+  if (pemBlocks(text, 'PUBLIC KEY').length > 0) return parsePublicKey(text) === undefined ? 'nothing usable' : 'public key';
+  if (pemBlocks(text, 'CERTIFICATE').length > 0) return 'certificate';
+  if (/-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/.test(text)) return 'private key';
+  return 'nothing usable';
+}
+
 const cache = new WeakMap<TrustPolicy, PreparedPolicy>();
 
 /**

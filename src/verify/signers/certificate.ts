@@ -21,6 +21,18 @@ export function parseCertificate(der: Buffer): X509Certificate | undefined {
   }
 }
 
+/**
+ * Self-signed: its own issuer by name and key identifier AND its signature verifies under its own key. Never decided
+ * from names alone (the OMS test PKI has a leaf whose subject equals its issuer's).
+ */
+export function isSelfSigned(cert: X509Certificate): boolean {
+  try {
+    return cert.checkIssued(cert) && cert.verify(cert.publicKey);
+  } catch {
+    return false;
+  }
+}
+
 function asn(cert: X509Certificate): AsnCertificate | undefined {
   try {
     return AsnCertificate.parse(cert.raw);

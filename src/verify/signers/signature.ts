@@ -31,7 +31,30 @@ export interface Claimed {
   readonly predicateType?: string;
 }
 
-export async function checkSignature(doc: Document, policy: TrustPolicy, now: Date, claimed: Claimed): Promise<MethodCheck> {
+/**
+ * The method the document itself asks for, from its verification material alone: a key (or a bare envelope), a
+ * certificate chain, or a Sigstore (Fulcio) certificate. Authenticates nothing; callers use it to explain a mismatch
+ * with the method they expected.
+ */
+export function claimedMethod(doc: Document): VerificationMethod {
+  if (doc.kind === 'envelope' || doc.material.kind === 'publicKey') return 'key';
+  const leaf = parseCertificate(
+    doc.material.kind === 'certificate' ? doc.material.certificate : (doc.material.certificates[0] ?? Buffer.alloc(0)),
+  );
+  return leaf !== undefined && isFulcioCertificate(leaf) ? 'keyless' : 'certificate';
+}
+
+/**
+ * `extraIntermediates`: untrusted CA certificates (DER) the caller offers besides the bundle's own, to complete a
+ * certificate chain; like the bundle's, they never end one.
+ */
+export async function checkSignature(
+  doc: Document,
+  policy: TrustPolicy,
+  now: Date,
+  claimed: Claimed,
+  extraIntermediates: readonly Buffer[] = [],
+): Promise<MethodCheck> {
   const prepared = preparePolicy(policy);
   const { envelope } = doc;
   const { subjectNames } = claimed;
@@ -56,7 +79,10 @@ export async function checkSignature(doc: Document, policy: TrustPolicy, now: Da
       result: fail('CERTIFICATE_UNTRUSTED', `No configured anchor is trusted for subject ${describeNames(subjectNames)}.`),
     };
   }
-  return { method: 'certificate', result: certificateMode(leafDer, chain.slice(1), anchors, envelope, now, allowLegacy) };
+  return {
+    method: 'certificate',
+    result: certificateMode(leafDer, [...chain.slice(1), ...extraIntermediates], anchors, envelope, now, allowLegacy),
+  };
 }
 
 function keyReference(doc: Document): KeyReference {
