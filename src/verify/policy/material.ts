@@ -43,13 +43,30 @@ export function pemBlocks(text: string, label: string): string[] {
   return [...text.matchAll(PEM_BLOCK)].filter((m) => m[1] === label).map((m) => `${m[0]}\n`);
 }
 
-/** SubjectPublicKeyInfo PEM exactly as Python `cryptography` and node write it (64-column base64, final newline). */
-export function canonicalPem(key: KeyObject): string {
-  return key.export({ type: 'spki', format: 'pem' }).toString();
+/**
+ * The key in its canonical SubjectPublicKeyInfo form: EC points uncompressed (SEC 1 §2.3.3, `04 || x || y`), as
+ * Python `cryptography` writes every key and so as the OMS hint is computed. OpenSSL keeps the point form a file was
+ * read in, so a key saved with `openssl ec -conv_form compressed` would otherwise re-export compressed, and its hint
+ * and fingerprints would name another key than the same key written by anyone else. A JWK round trip rebuilds the
+ * key from its coordinates; a key JWK cannot express (an EC key with explicit curve parameters) stays as it is.
+ */
+export function canonicalKey(key: KeyObject): KeyObject {
+  if (key.asymmetricKeyType !== 'ec') return key;
+  try {
+    return createPublicKey({ key: key.export({ format: 'jwk' }), format: 'jwk' });
+  } catch {
+    return key;
+  }
 }
 
+/** SubjectPublicKeyInfo PEM exactly as Python `cryptography` and node write it (64-column base64, final newline). */
+export function canonicalPem(key: KeyObject): string {
+  return canonicalKey(key).export({ type: 'spki', format: 'pem' }).toString();
+}
+
+/** Lower-case hex SHA-256 of the canonical SubjectPublicKeyInfo DER (canonicalKey): the same key, one fingerprint. */
 export function spkiFingerprint(key: KeyObject): string {
-  return sha256Hex(key.export({ type: 'spki', format: 'der' }));
+  return sha256Hex(canonicalKey(key).export({ type: 'spki', format: 'der' }));
 }
 
 /** Parses a public key from PEM text or SPKI DER; undefined when it is neither. */
@@ -57,9 +74,9 @@ export function parsePublicKey(data: string | Buffer): KeyObject | undefined {
   try {
     const text = typeof data === 'string' ? data : data.toString('latin1');
     const block = pemBlocks(text, 'PUBLIC KEY')[0];
-    if (block !== undefined) return createPublicKey(block);
+    if (block !== undefined) return canonicalKey(createPublicKey(block));
     if (typeof data === 'string') return undefined;
-    return createPublicKey({ key: data, format: 'der', type: 'spki' });
+    return canonicalKey(createPublicKey({ key: data, format: 'der', type: 'spki' }));
   } catch {
     return undefined;
   }

@@ -33,6 +33,34 @@ describe('key mode', () => {
     assert.equal(hintOf(omsPub), 'e8450dec4eb99dae995da9af1bc2cc9f76ed669ee2e744f57abba763df3e3f8e');
   });
 
+  test('a trusted key stored with a compressed EC point has the hint and fingerprint of the uncompressed key', async () => {
+    const { publicKey, privateKey } = ec('P-256');
+    const jwk = publicKey.export({ format: 'jwk' });
+    const x = Buffer.from(jwk.x as string, 'base64url');
+    const y = Buffer.from(jwk.y as string, 'base64url');
+    const point = Buffer.concat([Buffer.from([(y[y.length - 1] ?? 0) & 1 ? 0x03 : 0x02]), x]);
+    // SubjectPublicKeyInfo { id-ecPublicKey, prime256v1 } with the 33-byte compressed point (openssl ec -conv_form compressed)
+    const spki = Buffer.concat([Buffer.from('3039301306072a8648ce3d020106082a8648ce3d030107032200', 'hex'), point]);
+    const compressedPem = createPublicKey({ key: spki, format: 'der', type: 'spki' })
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
+    assert.ok(compressedPem.length < pemOf(publicKey).length, 'node re-exports the point compressed');
+    const p = policy({ keys: [{ id: 'compressed', pem: compressedPem }] });
+    // the reference hints the PEM `cryptography` writes: uncompressed
+    const r = await verifyDocument(json(keyBundle(envelope(omsStatement(SIMPLE), privateKey), { hint: hintOf(publicKey) })), p);
+    assert.equal(r.status, 'verified', r.status === 'rejected' ? r.message : '');
+    const uncompressedSpki = publicKey.export({ type: 'spki', format: 'der' });
+    if (r.status === 'verified' && r.signer.kind === 'key') {
+      assert.equal(r.signer.fingerprint, createHash('sha256').update(uncompressedSpki).digest('hex'));
+    }
+    // a pre-1.1 bundle carrying the compressed PEM as rawBytes finds the same key
+    const raw = json(
+      keyBundle(envelope(omsStatement(SIMPLE), privateKey), { rawBytes: Buffer.from(compressedPem).toString('base64') }),
+    );
+    const uncompressedPolicy = policy({ keys: [{ id: 'plain', pem: pemOf(publicKey) }] });
+    assert.equal((await verifyDocument(raw, uncompressedPolicy)).status, 'verified');
+  });
+
   for (const [curve, hash] of [
     ['P-256', 'sha256'],
     ['P-384', 'sha384'],
