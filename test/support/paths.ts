@@ -1,10 +1,9 @@
-// Where tests find the repo and the shared conformance data (../shared beside the repo root, or MPG_SHARED_DIR for a
-// checkout elsewhere, e.g. a git worktree).
+// Where tests find the repo and the shared conformance data (../shared beside the repo root).
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-export const SHARED = path.resolve(process.env['MPG_SHARED_DIR'] ?? path.resolve(REPO_ROOT, '../shared'));
+export const SHARED = path.resolve(REPO_ROOT, '../shared');
 export const OMS_CONFORMANCE = path.join(SHARED, 'conformance/oms-conformance');
 export const SIGSTORE_CONFORMANCE = path.join(SHARED, 'conformance/sigstore-conformance');
 export const PUBLIC_GOOD_ROOT = path.join(SHARED, 'conformance/sigstore-public-good-trusted_root.json');
