@@ -5,7 +5,9 @@
 // Deliberate differences from the Python reference, both stricter or equal in what is checked:
 // - ignore paths (signed, supplied or default) only exempt *unsigned* entries: a signed file
 //   under an ignore path is still hashed, where the reference reports it as missing;
-// - an allowed symlink must resolve inside the model root (the reference follows it anywhere).
+// - an allowed symlink must resolve inside the model root (the reference follows it anywhere);
+// - a symlink to a directory is refused, even when symlinks are allowed (the reference skips it
+//   unsigned: model-tree.ts says why that is a hole).
 
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';

@@ -3,8 +3,11 @@
 //
 // Reference semantics kept: every entry below the root counts, hidden ones included; empty
 // directories contribute nothing; a symlink is refused unless the signature says
-// `allow_symlinks`; an allowed symlink to a file is hashed through its target; a symlink to a
-// directory is never descended into (Python 3.11 `Path.glob("**/*")` does not follow them).
+// `allow_symlinks`; an allowed symlink to a file is hashed through its target.
+// Stricter than the reference: a symlink to a directory is refused even when symlinks are allowed.
+// The reference neither enters nor signs it (Python 3.11 `Path.glob("**/*")` does not follow
+// them), so whatever it exposes is unsigned under a signed-looking path: `plugins -> .git/hooks`
+// makes code placed in the ignored `.git` folder loadable as `plugins/…` while verification passes.
 
 import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
@@ -105,7 +108,13 @@ async function followSymlink(
     };
   }
   const stat = await fs.stat(target);
-  if (stat.isDirectory()) return { entry: undefined }; // not descended, as in the reference
+  // Security: a directory link would expose files no signature covers (see the top of this file).
+  if (stat.isDirectory()) {
+    return {
+      code: 'SYMLINK_NOT_ALLOWED',
+      message: `'${relativePath}' is a symbolic link to a directory: what it exposes is not signed, so directory links are refused even when the signature allows symlinks`,
+    };
+  }
   if (!stat.isFile()) return { entry: { kind: 'other', what: 'a link to a special file' } };
   return { entry: { kind: 'file', openPath: target, size: stat.size } };
 }

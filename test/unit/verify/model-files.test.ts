@@ -256,15 +256,28 @@ describe('verifyModelFiles: containment and symlinks', () => {
     expectFailure(await verifyModelFiles(root2, manifestFor(files, { allowSymlinks: true })), 'PATH_ESCAPES_ROOT');
   });
 
-  it('does not descend into a symlinked directory, so files reached through it count as missing', async (t) => {
+  it('SYMLINK_NOT_ALLOWED for a link to a directory, even when the signature allows symlinks', async (t) => {
     const root = await modelDir(t);
     await mkdir(path.join(root, 'real'));
     await writeFile(path.join(root, 'real/a.bin'), 'a');
     await symlink('real', path.join(root, 'linked'));
     const files = { ...MODEL, 'real/a.bin': 'a' };
-    assert.deepEqual(await verifyModelFiles(root, manifestFor(files, { allowSymlinks: true })), { ok: true });
+    const allowed = manifestFor(files, { allowSymlinks: true });
+    expectFailure(await verifyModelFiles(root, allowed), 'SYMLINK_NOT_ALLOWED', ['linked']);
+    // a link the caller leaves out is never looked at; nor is an unsigned one when unsigned files are ignored
+    assert.deepEqual(await verifyModelFiles(root, allowed, { ignorePaths: ['linked'] }), { ok: true });
+    assert.deepEqual(await verifyModelFiles(root, allowed, { ignoreUnsignedFiles: true }), { ok: true });
+    // a signature listing files through the link does not make the link acceptable
     const viaLink = { ...files, 'linked/a.bin': 'a' };
-    expectFailure(await verifyModelFiles(root, manifestFor(viaLink, { allowSymlinks: true })), 'FILE_MISSING', ['linked/a.bin']);
+    expectFailure(await verifyModelFiles(root, manifestFor(viaLink, { allowSymlinks: true })), 'SYMLINK_NOT_ALLOWED', ['linked']);
+  });
+
+  it('SYMLINK_NOT_ALLOWED for a link into an ignored folder (plugins -> .git/hooks)', async (t) => {
+    const root = await modelDir(t);
+    await mkdir(path.join(root, '.git/hooks'), { recursive: true });
+    await writeFile(path.join(root, '.git/hooks/pre-commit'), '#!/bin/sh\necho unsigned code\n');
+    await symlink('.git/hooks', path.join(root, 'plugins'));
+    expectFailure(await verifyModelFiles(root, manifestFor(MODEL, { allowSymlinks: true })), 'SYMLINK_NOT_ALLOWED', ['plugins']);
   });
 
   it('SYMLINK_NOT_ALLOWED when the model path itself is a symlink', async (t) => {
