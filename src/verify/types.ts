@@ -81,6 +81,10 @@ export type RejectionCode =
   | 'CERTIFICATE_EXPIRED'
   | 'CERTIFICATE_NOT_YET_VALID'
   | 'CERTIFICATE_USAGE_INVALID'
+  /** a certificate of the chain carries a critical extension (or a name constraint form) the verifier does not process (RFC 5280 §4.2). */
+  | 'CERTIFICATE_UNSUPPORTED_CRITICAL_EXTENSION'
+  /** a name of a certificate lies outside the name constraints of a CA above it (RFC 5280 §4.2.1.10). */
+  | 'CERTIFICATE_NAME_NOT_PERMITTED'
   | 'IDENTITY_MISMATCH'
   | 'TLOG_INVALID'
   | 'TIMESTAMP_INVALID'

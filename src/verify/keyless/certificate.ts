@@ -3,12 +3,16 @@
 // certificate of the bundle and never at the leaf's usage (sigstore-js packages/verify/src/key/certificate.ts).
 
 import { X509Certificate as NodeX509 } from 'node:crypto';
-import { X509Certificate } from '@sigstore/core';
+import { EXTENSION_OID_SCT, X509Certificate } from '@sigstore/core';
+import { extensionName, PROCESSED_EXTENSIONS, unprocessedCritical } from '../signers/chain-rules.ts';
+import { extensionsOf } from '../signers/x509-names.ts';
 import type { Bundle } from '@sigstore/bundle';
 import { reject } from './errors.ts';
 import type { Rejection } from './errors.ts';
 
 const EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
+/** What keyless verification processes in the signing certificate: certificate mode's set, plus the embedded SCTs. */
+const KEYLESS_PROCESSED: ReadonlySet<string> = new Set([...PROCESSED_EXTENSIONS, EXTENSION_OID_SCT]);
 
 /** The DER certificates the bundle carries, leaf first; empty for key-signed bundles. */
 export function bundleCertificates(bundle: Bundle): Uint8Array[] {
@@ -62,6 +66,19 @@ export function checkSigningCertificate(bundle: Bundle): Rejection | undefined {
   const ku = chain[0]?.extKeyUsage;
   if (ku !== undefined && !ku.digitalSignature) {
     return reject('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks KeyUsage digitalSignature');
+  }
+  // SECURITY (RFC 5280 §4.2): a critical extension nobody here processes forbids using the certificate.
+  let critical;
+  try {
+    critical = unprocessedCritical(extensionsOf(chain[0]?.extensions ?? []), KEYLESS_PROCESSED);
+  } catch (err) {
+    return reject('MALFORMED_BUNDLE', `the signing certificate's extensions do not parse: ${String(err)}`);
+  }
+  if (critical !== undefined) {
+    return reject(
+      'CERTIFICATE_UNSUPPORTED_CRITICAL_EXTENSION',
+      `the signing certificate carries the critical extension ${extensionName(critical.oid)}, which this verifier does not process`,
+    );
   }
   const eku: readonly string[] | undefined = leaf.keyUsage;
   if (eku === undefined || !eku.includes(EKU_CODE_SIGNING)) {

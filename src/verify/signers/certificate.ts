@@ -6,6 +6,7 @@ import { X509Certificate as AsnCertificate } from '@sigstore/core';
 import { fail, ok } from '../check.ts';
 import type { Check, Failure } from '../check.ts';
 import type { PreparedAnchor } from '../policy/material.ts';
+import { checkPathRules } from './chain-rules.ts';
 
 const EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 /** Fulcio OIDC-issuer extensions (v1 and v2): present only on Sigstore keyless certificates. */
@@ -129,16 +130,30 @@ export function verifyChain(
     );
   }
   let firstProblem: Failure | undefined;
+  // A path that reached an anchor but broke a path rule (chain-rules.ts) says more than any failed link.
+  let pathProblem: Failure | undefined;
+  const accept = (path: readonly X509Certificate[]): boolean => {
+    const problem = checkPathRules(path);
+    pathProblem ??= problem;
+    return problem === undefined;
+  };
   // SECURITY (denial of service): each bundle certificate is explored as an issuer at most once, so a bundle of
   // look-alike CA certificates sharing one key cannot make the path search exponential.
   const explored = new Set<X509Certificate>();
   const search = (link: Link, used: readonly X509Certificate[]): PreparedAnchor | undefined => {
     for (const anchor of anchors) {
-      if (anchor.cert.raw.equals(link.cert.raw)) return anchor; // the chain reached a pinned certificate itself
+      // the chain reached a pinned certificate itself
+      if (anchor.cert.raw.equals(link.cert.raw)) {
+        if (accept([leaf, ...used])) return anchor;
+        continue;
+      }
       const step = issues(anchor.cert, link, now);
       if (step === 'not-issuer') continue;
-      if (step.ok) return anchor;
-      firstProblem ??= step;
+      if (!step.ok) {
+        firstProblem ??= step;
+        continue;
+      }
+      if (accept([leaf, ...used, anchor.cert])) return anchor;
     }
     if (used.length >= MAX_DEPTH) return undefined;
     for (const candidate of intermediates) {
@@ -158,6 +173,7 @@ export function verifyChain(
   const anchor = search({ cert: leaf, below: 0 }, []);
   if (anchor === undefined) {
     return (
+      pathProblem ??
       firstProblem ??
       fail(
         'CERTIFICATE_UNTRUSTED',
