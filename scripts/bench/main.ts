@@ -9,11 +9,12 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   verify: () => import('./verify.ts'),
   query: () => import('./query.ts'),
   ingest: () => import('./ingest.ts'),
+  'cli-startup': () => import('./cli-startup.ts'),
 };
 
 async function usage(): Promise<string> {
   const lines = await Promise.all(
-    Object.entries(BENCHMARKS).map(async ([name, load]) => `  ${name.padEnd(10)} ${(await load()).summary}`),
+    Object.entries(BENCHMARKS).map(async ([name, load]) => `  ${name.padEnd(12)} ${(await load()).summary}`),
   );
   return [
     'usage: npm run bench -- <name> [options]     (`npm run bench -- <name> --help` for its options)',

@@ -30,9 +30,9 @@ export type { KeyFileKind } from './policy/material.ts';
 export { trustFromChainFiles } from './policy/chain-files.ts';
 export type { ChainFile, ChainFileTrust } from './policy/chain-files.ts';
 
-// keyless (keyless/keyless.ts), and any Sigstore bundle against an artifact (keyless/sigstore-bundle.ts)
-export { verifyKeyless } from './keyless/keyless.ts';
-export { verifySigstoreBundle } from './keyless/sigstore-bundle.ts';
+// keyless (keyless/keyless.ts), and any Sigstore bundle against an artifact (keyless/sigstore-bundle.ts); both load
+// their Sigstore libraries on first use (keyless/lazy.ts)
+export { verifyKeyless, verifySigstoreBundle } from './keyless/lazy.ts';
 export type { SigstoreBundleResult, SigstoreBundleOptions } from './keyless/sigstore-bundle.ts';
 
 export { VerifyError } from './error.ts';

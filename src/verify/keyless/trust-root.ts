@@ -1,9 +1,8 @@
 // Sigstore TrustedRoot (protobuf-specs dev.sigstore.trustroot.v1.TrustedRoot, protobuf-JSON) → trust material.
 // The root comes from configuration (a pinned file or a TUF refresh done out of band): nothing here goes online.
+// Only protobuf-specs is needed to check a root, so loading a trust policy does not load @sigstore/verify.
 
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { toTrustMaterial } from '@sigstore/verify';
-import type { KeyFinderFunc, TrustMaterial } from '@sigstore/verify';
 import { reject } from './errors.ts';
 import type { Rejection } from './errors.ts';
 
@@ -56,14 +55,4 @@ function missingValidityStart(root: TrustedRoot): string | undefined {
     if (tsa.validFor?.start === undefined) return `timestampAuthorities[${i}]`;
   }
   return undefined;
-}
-
-/** Builds @sigstore/verify trust material; `keys` resolves managed keys (key-signed bundles), else none are trusted. */
-export function trustMaterialFrom(root: TrustedRoot, keys?: KeyFinderFunc): TrustMaterial | Rejection {
-  try {
-    return toTrustMaterial(root, keys);
-  } catch (err) {
-    // e.g. a log key whose rawBytes are not a public key
-    return reject('NO_TRUST_MATERIAL', `the configured Sigstore trusted root holds an unusable key: ${String(err)}`);
-  }
 }

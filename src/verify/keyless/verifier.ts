@@ -5,14 +5,15 @@
 import type { KeyObject } from 'node:crypto';
 import { bundleFromJSON } from '@sigstore/bundle';
 import type { Bundle } from '@sigstore/bundle';
-import { toSignedEntity, Verifier } from '@sigstore/verify';
-import type { KeyFinderFunc, SignedEntity } from '@sigstore/verify';
+import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
+import type { KeyFinderFunc, SignedEntity, TrustMaterial } from '@sigstore/verify';
+import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { checkBundleEncoding } from './bundle-json.ts';
 import { checkSigningCertificate } from './certificate.ts';
 import { reject, rejectionFromError } from './errors.ts';
 import type { Rejection } from './errors.ts';
 import { messageDigestMatches, withKeyBoundHash } from './signature.ts';
-import { parseTrustedRoot, trustMaterialFrom } from './trust-root.ts';
+import { parseTrustedRoot } from './trust-root.ts';
 
 /** Thresholds (Sigstore client spec, "Verification"): at least one log entry, one SCT, one verified timestamp. */
 export const TLOG_THRESHOLD = 1;
@@ -150,4 +151,14 @@ function futureTimestamp(entity: SignedEntity, now: Date): Rejection | undefined
     }
   }
   return undefined;
+}
+
+/** Builds @sigstore/verify trust material; `keys` resolves managed keys (key-signed bundles), else none are trusted. */
+export function trustMaterialFrom(root: TrustedRoot, keys?: KeyFinderFunc): TrustMaterial | Rejection {
+  try {
+    return toTrustMaterial(root, keys);
+  } catch (err) {
+    // e.g. a log key whose rawBytes are not a public key
+    return reject('NO_TRUST_MATERIAL', `the configured Sigstore trusted root holds an unusable key: ${String(err)}`);
+  }
 }

@@ -14,7 +14,7 @@ import { keyHash, verifyEnvelope } from './dsse.ts';
 import type { Envelope } from '../document/envelope.ts';
 import { describeNames, verifyWithKey } from './key.ts';
 import type { KeyReference } from './key.ts';
-import { verifyKeyless } from '../keyless/keyless.ts';
+import { verifyKeyless } from '../keyless/lazy.ts';
 import { appliesTo, preparePolicy, spkiFingerprint } from '../policy/material.ts';
 import { sha256Hex } from '../document/encoding.ts';
 import { OMS_PREDICATE_LEGACY } from '../oms/manifest.ts';
