@@ -5,12 +5,14 @@
 // the case must be one of the documented strictnesses (docs/VERIFICATION.md).
 
 import assert from 'node:assert/strict';
-import { createHash, createPublicKey } from 'node:crypto';
+import { X509Certificate, createHash, createPublicKey } from 'node:crypto';
 import { cp, readFile, rename, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { run as runVerifyModel } from '../../../src/cli/commands/verify-model.ts';
+import type { Bundle } from '@sigstore/bundle';
 import { verifyDocument, verifyModelFiles } from '../../../src/verify/index.ts';
+import { checkSigningCertificate } from '../../../src/verify/keyless/certificate.ts';
 import type { TrustPolicy, VerificationResult } from '../../../src/verify/index.ts';
 import { makeTempDir } from './helpers/model-dir.ts';
 
@@ -169,5 +171,25 @@ describe('the compressed key', () => {
     assert.ok(result.status === 'verified' && result.signer.kind === 'key');
     const spki = createPublicKey(uncompressed).export({ type: 'spki', format: 'der' });
     assert.equal(result.signer.fingerprint, createHash('sha256').update(spki).digest('hex'));
+  });
+});
+
+describe('a keyless signing certificate with an unknown critical extension', () => {
+  // checkSigningCertificate is what keyless verification runs on the bundle's leaf besides @sigstore/verify
+  const bundleWith = (pem: string) =>
+    ({
+      verificationMaterial: {
+        content: {
+          $case: 'x509CertificateChain',
+          x509CertificateChain: { certificates: [{ rawBytes: new X509Certificate(pem).raw }] },
+        },
+      },
+    }) as unknown as Bundle;
+
+  it('is refused with CERTIFICATE_UNSUPPORTED_CRITICAL_EXTENSION; the same leaf without it passes', async () => {
+    const refused = checkSigningCertificate(bundleWith(await readFile(fixture('pki/critical-ext-leaf.pem'), 'utf8')));
+    assert.equal(refused?.code, 'CERTIFICATE_UNSUPPORTED_CRITICAL_EXTENSION');
+    assert.match(refused?.message ?? '', /1\.3\.6\.1\.4\.1\.32473\.1/);
+    assert.equal(checkSigningCertificate(bundleWith(await readFile(fixture('pki/nc-leaf-ok.pem'), 'utf8'))), undefined);
   });
 });
