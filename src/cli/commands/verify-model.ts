@@ -53,17 +53,11 @@ Exit status
      public key, certificate files without a self-signed root)`;
 
 const METHODS: Readonly<Record<string, VerificationMethod>> = { key: 'key', certificate: 'certificate', sigstore: 'keyless' };
-const METHOD_FLAGS: Readonly<Record<VerificationMethod, readonly string[]>> = {
+/** The flags each --method takes, and no other method does. */
+const METHOD_FLAGS: Readonly<Record<string, readonly (keyof typeof OPTIONS)[]>> = {
   key: ['public-key'],
   certificate: ['cert-chain'],
-  keyless: ['identity', 'identity-provider', 'trusted-root'],
-};
-const FLAG_METHOD: Readonly<Record<string, string>> = {
-  'public-key': 'key',
-  'cert-chain': 'certificate',
-  identity: 'sigstore',
-  'identity-provider': 'sigstore',
-  'trusted-root': 'sigstore',
+  sigstore: ['identity', 'identity-provider', 'trusted-root'],
 };
 
 const OPTIONS = {
@@ -99,10 +93,9 @@ function request(argv: string[]): Request {
   if (method === undefined) throw new UsageError(`unknown --method "${methodName}": use key, certificate or sigstore`);
   if (values['model-path'] === undefined) throw new UsageError('give --model-path: the model folder or file to check');
   if (values.bundle === undefined) throw new UsageError('give --bundle: the signature file (e.g. model.sig)');
-  for (const [flag, owner] of Object.entries(FLAG_METHOD)) {
-    if (values[flag as keyof Values] !== undefined && !METHOD_FLAGS[method].includes(flag)) {
-      throw new UsageError(`--${flag} is for --method ${owner}, not --method ${methodName}`);
-    }
+  for (const [owner, flags] of Object.entries(METHOD_FLAGS)) {
+    const stray = owner === methodName ? undefined : flags.find((flag) => values[flag] !== undefined);
+    if (stray !== undefined) throw new UsageError(`--${stray} is for --method ${owner}, not --method ${methodName}`);
   }
   if (method === 'key' && values['public-key'] === undefined) {
     throw new UsageError('--method key needs --public-key FILE: the public key to trust');
@@ -123,6 +116,9 @@ function request(argv: string[]): Request {
   return { method, methodName, modelPath: userPath(values['model-path']), bundlePath: userPath(values.bundle), values };
 }
 
+/** Input that exists but cannot be used (exit 2, without the usage text). */
+class InputError extends Error {}
+
 async function readInput(flag: string, file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
@@ -130,9 +126,6 @@ async function readInput(flag: string, file: string): Promise<string> {
     throw new InputError(`cannot read --${flag} ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
-
-/** Input that exists but cannot be used (exit 2, without the usage text). */
-class InputError extends Error {}
 
 /** The trust the flags give, from the files they name. */
 async function trustFrom(req: Request): Promise<{ policy: TrustPolicy; intermediates: readonly string[] }> {
