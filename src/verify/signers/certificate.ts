@@ -2,7 +2,8 @@
 // a configured anchor, with node:crypto X509Certificate (@sigstore/bundle refuses x509CertificateChain in v0.3).
 
 import { X509Certificate } from 'node:crypto';
-import { X509Certificate as AsnCertificate } from '@sigstore/core';
+import type { X509Certificate as AsnCertificate } from '@sigstore/core';
+import { asnOf } from './asn-cache.ts';
 import { fail, ok } from '../check.ts';
 import type { Check, Failure } from '../check.ts';
 import type { PreparedAnchor } from '../policy/material.ts';
@@ -36,7 +37,7 @@ export function isSelfSigned(cert: X509Certificate): boolean {
 
 function asn(cert: X509Certificate): AsnCertificate | undefined {
   try {
-    return AsnCertificate.parse(cert.raw);
+    return asnOf(cert.raw);
   } catch {
     return undefined;
   }

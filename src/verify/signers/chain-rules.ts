@@ -8,7 +8,8 @@
 // identifiers path building uses.
 
 import type { X509Certificate } from 'node:crypto';
-import { X509Certificate as AsnCertificate } from '@sigstore/core';
+import type { X509Certificate as AsnCertificate } from '@sigstore/core';
+import { asnOf } from './asn-cache.ts';
 import { fail } from '../check.ts';
 import type { Failure } from '../check.ts';
 import { checkNames, parseNameConstraints } from './name-constraints.ts';
@@ -54,25 +55,32 @@ export function extensionName(oid: string): string {
 
 interface Parsed {
   readonly cert: X509Certificate;
+  readonly asn: AsnCertificate;
   readonly extensions: readonly Extension[];
-  /** subject and issuer DER are equal: RFC 5280's "self-issued". */
-  readonly selfIssued: boolean;
-  readonly subject: ReturnType<typeof parseName>;
 }
 
+/** The path rules' view of each certificate, once per parsed certificate (asn-cache.ts keeps those). */
+const views = new WeakMap<AsnCertificate, readonly Extension[]>();
+
 function parse(cert: X509Certificate): Parsed {
-  const asn = AsnCertificate.parse(cert.raw);
+  const asn = asnOf(cert.raw);
+  let extensions = views.get(asn);
+  if (extensions === undefined) {
+    extensions = extensionsOf(asn.extensions);
+    views.set(asn, extensions);
+  }
+  return { cert, asn, extensions };
+}
+
+/** Issuer and subject names; only read when a CA above carries name constraints. */
+function namesOf(asn: AsnCertificate): { selfIssued: boolean; subject: ReturnType<typeof parseName> } {
   const tbs = asn.tbsCertificate;
   const offset = tbs.subs[0]?.tag.isContextSpecific(0) === true ? 1 : 0; // [0] version is optional
   const issuer = tbs.subs[2 + offset];
   const subject = tbs.subs[4 + offset];
   if (issuer === undefined || subject === undefined) throw new NameSyntaxError('a tbsCertificate without names');
-  return {
-    cert,
-    extensions: extensionsOf(asn.extensions),
-    selfIssued: issuer.toDER().equals(subject.toDER()),
-    subject: parseName(subject),
-  };
+  // RFC 5280's "self-issued": subject and issuer are the same name
+  return { selfIssued: issuer.toDER().equals(subject.toDER()), subject: parseName(subject) };
 }
 
 /** The first critical extension of `extensions` outside `processed`, if any. */
@@ -146,17 +154,17 @@ function checkConstraints(parsed: readonly Parsed[]): Failure | undefined {
     }
     for (let below = ca - 1; below >= 0; below--) {
       const cert = parsed[below] as Parsed;
-      if (below > 0 && cert.selfIssued) continue;
-      let names: ConstrainedNames;
+      let constrained: ConstrainedNames | 'self-issued';
       try {
-        names = constrainedNames(cert, below === 0);
+        constrained = constrainedNames(cert, below === 0);
       } catch (error) {
         return fail(
           'CERTIFICATE_CHAIN_INVALID',
           `The names of "${oneLine(cert.cert.subject)}" cannot be read: ${(error as Error).message}.`,
         );
       }
-      const problem = checkNames(names, constraints, oneLine(authority.cert.subject));
+      if (constrained === 'self-issued') continue;
+      const problem = checkNames(constrained, constraints, oneLine(authority.cert.subject));
       if (problem === undefined) continue;
       return problem.kind === 'violation'
         ? fail('CERTIFICATE_NAME_NOT_PERMITTED', `Certificate "${oneLine(cert.cert.subject)}": ${problem.message}.`)
@@ -169,18 +177,22 @@ function checkConstraints(parsed: readonly Parsed[]): Failure | undefined {
 // A host name as OpenSSL's cn2dnsid recognises one in a common name: letters, digits, hyphens, at least one dot.
 const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
-function constrainedNames(cert: Parsed, isLeaf: boolean): ConstrainedNames {
-  const names: GeneralName[] = subjectAltNames(cert.extensions);
-  const attributes = cert.subject.flat();
+/** The names constraints bind, or 'self-issued' for an intermediate they skip (RFC 5280 §6.1.4 (b)). */
+function constrainedNames(cert: Parsed, isLeaf: boolean): ConstrainedNames | 'self-issued' {
+  const { selfIssued, subject } = namesOf(cert.asn);
+  if (selfIssued && !isLeaf) return 'self-issued';
+  const found: GeneralName[] = subjectAltNames(cert.extensions);
+  const attributes = subject.flat();
   // RFC 5280 §4.2.1.10: rfc822Name constraints also bind emailAddress attributes of the subject.
-  for (const a of attributes)
-    if (a.oid === OID.emailAddress && a.text !== undefined) names.push({ kind: 'email', value: a.text });
+  for (const a of attributes) {
+    if (a.oid === OID.emailAddress && a.text !== undefined) found.push({ kind: 'email', value: a.text });
+  }
   // OpenSSL also holds a leaf's host-like common name to dNSName constraints when it has no dNSName: a name a
   // relying party may take for the signer's must not escape the constraints either.
-  if (isLeaf && !names.some((n) => n.kind === 'dns')) {
+  if (isLeaf && !found.some((n) => n.kind === 'dns')) {
     for (const a of attributes) {
-      if (a.oid === OID.commonName && a.text !== undefined && HOST_NAME.test(a.text)) names.push({ kind: 'dns', value: a.text });
+      if (a.oid === OID.commonName && a.text !== undefined && HOST_NAME.test(a.text)) found.push({ kind: 'dns', value: a.text });
     }
   }
-  return { subject: cert.subject, names };
+  return { subject, names: found };
 }
