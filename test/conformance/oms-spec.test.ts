@@ -6,6 +6,8 @@
 // re-signed with the conformance suite's key (the key the vectors were signed with), and the verifier must refuse it
 // too, except where the spec tells verifiers to be lenient (listed in LENIENT, each with the spec's reason).
 //
+// Longer than 300 lines because the rule table below is one case per schema rule, each a line or three.
+//
 // Mutation check (done by hand, reverted): with the predicate shape check in src/verify/oms/manifest.ts removed
 // (`shape.success` forced true, the raw predicate cast through), 11 of the schema-rule cases below fail: a predicate
 // without resources or serialization, a serialization without method, hash_type or allow_symlinks, and the wrong-typed
