@@ -11,3 +11,6 @@ export interface Benchmark {
 export const EXIT_OK = 0;
 export const EXIT_ABORTED = 1;
 export const EXIT_USAGE = 2;
+
+/** A run that cannot produce valid figures (a wrong answer, writes that did not land): reported, exit EXIT_ABORTED. */
+export class BenchAbort extends Error {}

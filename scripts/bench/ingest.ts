@@ -4,7 +4,8 @@
 // in it too (--workers 0) or in separate `node src/main.ts` processes with ROLE=worker. The documents (signed OMS
 // bundles and SLSA provenance envelopes, half each, linked into lineage) are made before the clock starts: signing
 // is not ingest. A job completes only after its transaction committed, so "all jobs completed" is "all committed";
-// the graph is then checked to hold every attestation, VERIFIED. Target: 1,000 attestations/s.
+// the graph is then audited (test/support/audit.ts): every attestation once, VERIFIED, with its signer, and exactly the
+// corpus's edges, each with its complete evidence and nothing twice; else the run aborts. Target: 1,000 attestations/s.
 //
 // Each run uses a queue and documents of its own (fresh digests; the graph data stays, the queue is obliterated).
 
@@ -22,9 +23,10 @@ import { createIngestQueue } from '../../src/ingest/index.ts';
 import { createLogger } from '../../src/log.ts';
 import { startService, type RunningService } from '../../src/main.ts';
 import { policyFor } from '../../test/support/attest.ts';
+import { auditCorpus, summarize } from '../../test/support/audit.ts';
 import { lineageCorpus, type Corpus } from '../../test/support/corpus.ts';
 import { startServiceProcess, type ServiceProcess } from '../../test/support/worker-process.ts';
-import { EXIT_ABORTED, EXIT_OK, EXIT_USAGE } from './benchmark.ts';
+import { BenchAbort, EXIT_ABORTED, EXIT_OK, EXIT_USAGE } from './benchmark.ts';
 import { describeMachine, machine } from './machine.ts';
 import { markdownTable } from './table.ts';
 import { inParallel } from './harness.ts';
@@ -38,7 +40,7 @@ const TARGET = 1000;
 
 const USAGE = `usage: npm run bench -- ingest [--count N] [--workers N,…] [--concurrency N,…] [--via http|queue] [--json]
 
-  --count N          attestations per measured run (default 10000; half OMS signatures, half SLSA provenance)
+  --count N          attestations per measured run, even (default 10000; half OMS signatures, half SLSA provenance)
   --workers N,…      worker processes (node src/main.ts, ROLE=worker); 0 = the worker runs in the API process
                      (default 1). A list runs every combination with --concurrency.
   --concurrency N,…  WORKER_CONCURRENCY of each worker (default 32)
@@ -76,8 +78,6 @@ interface Row extends Settings {
   readonly retried: number;
 }
 
-class BenchAbort extends Error {}
-
 function list(text: string | undefined, fallback: number, flag: string, min: number): number[] {
   if (text === undefined) return [fallback];
   return text.split(',').map((part) => {
@@ -103,7 +103,7 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
   process.stderr.write(`  [${runId}] signing ${settings.warmup + settings.count} documents …\n`);
   const warm = make(settings.warmup, `bench-${runId}-warmup`);
   const corpus = make(settings.count, `bench-${runId}`);
-  const documents = corpus.documents.slice(0, settings.count);
+  const { documents } = corpus;
   const policyFile = path.join(tmp, `policy-${runId}.json`);
   writeFileSync(policyFile, JSON.stringify(policyFor(...warm.signers, ...corpus.signers)));
 
@@ -181,15 +181,14 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
       ...processCpu(),
     };
 
-    // The durable record: every document an Attestation node, VERIFIED.
-    const ids = documents.map((d) => d.id);
-    const { records } = await graph.driver.executeQuery(
-      `UNWIND $ids AS id MATCH (a:Attestation {digest: id}) WHERE a.status = 'verified' RETURN count(a) AS n`,
-      { ids },
-      { database: 'neo4j' },
-    );
-    const verified = Number(records[0]?.get('n') ?? 0);
-    if (verified !== ids.length) throw new BenchAbort(`${verified} of ${ids.length} attestations are in the graph as VERIFIED`);
+    // The durable record: every document one Attestation node, VERIFIED, with its signer, and exactly the corpus's
+    // edges with their complete evidence, nothing twice (outside the timing).
+    const audit = await auditCorpus(graph, corpus);
+    const problems = [audit.missing, audit.duplicated, audit.wrong, audit.duplicateNodes, audit.duplicateEvidence]
+      .concat([audit.missingEdges, audit.unexpectedEdges])
+      .some((list) => list.length > 0);
+    if (problems || audit.attestations !== documents.length)
+      throw new BenchAbort(`the graph does not hold the ${documents.length} attestations exactly: ${summarize(audit)}`);
     // among the finished jobs the queue still keeps (the latest 10,000)
     const retried = (await queue.getJobs(['completed'], 0, -1)).filter((job) => job.attemptsMade > 1).length;
 
@@ -295,7 +294,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       console.log(USAGE);
       return EXIT_OK;
     }
-    const [count = 10_000] = list(values.count, 10_000, '--count', 1);
+    const [count = 10_000] = list(values.count, 10_000, '--count', 2);
+    if (count % 2 !== 0) throw new TypeError(`--count must be even (an OMS signature and a provenance per model), not ${count}`);
     const [submitters = 64] = list(values.submitters, 64, '--submitters', 1);
     const [warmup = 1000] = list(values.warmup, 1000, '--warmup', 0);
     const via = values.via ?? 'http';

@@ -14,8 +14,14 @@ export interface Case {
   readonly question: string;
   /** p50 target in ms; undefined = reported only. */
   readonly targetMs?: number;
-  /** one call; returns a short description of the answer's size, throws BenchAbort when the shape is wrong. */
-  readonly op: () => Promise<string>;
+  /** one call, the thing timed; returns its answer. */
+  readonly op: () => Promise<unknown>;
+  /**
+   * Checks an answer of `op` against the exact expected one (query-expected.ts) and describes it in a few words;
+   * throws BenchAbort when it differs. Run on the first call's answer before anything is timed, and on the last timed
+   * call's after, never inside the timing.
+   */
+  readonly check: (answer: unknown) => Promise<string> | string;
   /**
    * At most this many warm-up and timed calls (default: the run's): for the seconds-long scale cases, which would
    * otherwise take minutes. Their calls still take turns with the others'.
@@ -121,26 +127,31 @@ export async function measure(recorder: Recorder, list: readonly Case[], runs: n
   for (const c of list) {
     process.stderr.write(`  ${c.name}: checking … `);
     const start = performance.now();
-    answers.set(c.name, await c.op());
-    process.stderr.write(`${answers.get(c.name)} (${(performance.now() - start).toFixed(0)} ms cold)\n`);
+    const answer = await c.op();
+    const ms = performance.now() - start;
+    answers.set(c.name, await c.check(answer));
+    process.stderr.write(`${answers.get(c.name)}, as expected (${ms.toFixed(0)} ms cold)\n`);
   }
   const within = (c: Case, i: number): boolean => i < (c.maxRuns ?? Infinity);
   for (let i = 0; i < warmup; i++) for (const c of list) if (within(c, i)) await c.op();
   const times = list.map(() => [] as number[]);
   const dbTimes = list.map(() => [] as number[]);
   const queryCounts = list.map(() => 0);
+  const last = new Map<string, unknown>();
   for (let i = 0; i < runs; i++) {
     for (const [index, c] of list.entries()) {
       if (!within(c, i)) continue;
       recorder.calls.length = 0;
       const start = performance.now();
-      await c.op();
+      last.set(c.name, await c.op());
       times[index]?.push(performance.now() - start);
       dbTimes[index]?.push(busy(recorder.calls));
       queryCounts[index] = recorder.calls.length;
     }
     progress(`  timed round ${i + 1}/${runs}`, i + 1 === runs);
   }
+  // the answers while timed were the right ones too
+  for (const c of list) if (last.has(c.name)) await c.check(last.get(c.name));
   return list.map((c, index) => {
     const sorted = [...(times[index] ?? [])].sort((a, b) => a - b);
     const db = [...(dbTimes[index] ?? [])].sort((a, b) => a - b);

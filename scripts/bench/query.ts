@@ -1,17 +1,21 @@
 // `npm run bench -- query`: latency of the graph questions (src/graph: traceIncident, modelsTrainedOn, readLineage,
-// and the AI-BOM export when src/bom has one) on a synthetic lineage graph of ~1 M nodes (synthetic-graph.ts), in the
+// and src/bom's AI-BOM export) on a synthetic lineage graph of ~1 M nodes (synthetic-graph.ts), in the
 // benchmark's own Neo4j (port 7698, .data/neo4j-bench) so the shared dev/test database stays small.
 //
 // The graph is generated and loaded once (parameterised UNWIND batches, one transaction each); a marker node records a
 // complete load of this exact spec, so later runs go straight to measuring. `--rebuild` forces a fresh load.
-// Each case is called once to check the answer has the expected shape, warmed up, then timed round-robin with the
-// other cases (so drifting background load hits every case alike). `--plan` prints each case's queries under PROFILE.
+// Each case's answer is first checked against the exact one, computed from the generator's rows without Neo4j
+// (query-expected.ts, query-bom.ts): the same nodes at the same depths in the same order, every explained path an
+// existing shortest path with its edges' evidence, the lineage's nodes and edges, the AI-BOM's components and
+// attestations; a wrong answer aborts the run (exit 1) before anything is timed. Then each case is warmed up and timed
+// round-robin with the others (so drifting background load hits every case alike), and the last timed answer is checked
+// again. `--plan` prints each case's queries under PROFILE.
 //
-// This file holds the options, the cases and the run; query-server.ts the benchmark's Neo4j and the load, query-measure.ts
-// the timing, plans and table.
+// This file holds the options, the cases (a table of eight, hence a little over 300 lines) and the run; query-check.ts
+// the trace checks, query-server.ts the benchmark's Neo4j and the load, query-measure.ts the timing, plans and table.
 
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { exportAiBom } from '../../src/bom/index.ts';
 import {
   connectGraph,
   modelsTrainedOn,
@@ -19,6 +23,7 @@ import {
   traceIncident,
   waitForGraph,
   type GraphConnection,
+  type LineageResult,
   type TraceResult,
 } from '../../src/graph/index.ts';
 import { EXIT_ABORTED, EXIT_OK, EXIT_USAGE } from './benchmark.ts';
@@ -34,10 +39,12 @@ import {
   neo4jScript,
   NEO4J_ENV,
   read,
-  REPO,
   startOwnNeo4j,
 } from './query-server.ts';
-import { benchTargets, keyFingerprint, scaledSpec, specHash, type GraphSpec, type Targets } from './synthetic-graph.ts';
+import { checkAiBom } from './query-bom.ts';
+import { sameListing, traceCheck, type Traced } from './query-check.ts';
+import { DEPENDENCY_TYPES, SyntheticGraph, TRAINING_TYPES } from './query-expected.ts';
+import { benchTargets, keyFingerprint, purlOf, scaledSpec, specHash, type GraphSpec, type Targets } from './synthetic-graph.ts';
 
 export const summary = 'p50/p95 of traceIncident, modelsTrainedOn, readLineage (and aiBom) on a ~1 M-node synthetic graph';
 
@@ -60,50 +67,46 @@ Neo4j: bolt://127.0.0.1:${DEFAULT_PORT}, home ${HOME_DIR}, heap ${NEO4J_ENV.NEO4
 // ---------------------------------------------------------------------------------------------------------------
 // Cases
 
-type AiBomExport = (graph: GraphConnection, digest: string, format: string, options: { timestamp: string }) => Promise<unknown>;
-
-/** src/bom's exportAiBom when another change has added it; loaded by a computed path so this compiles without it. */
-async function findAiBom(): Promise<AiBomExport | null> {
-  const module = path.join(REPO, 'src/bom/index.ts');
-  try {
-    const bom = (await import(module)) as Record<string, unknown>;
-    return typeof bom['exportAiBom'] === 'function' ? (bom['exportAiBom'] as AiBomExport) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The GraphQL API's default page: its resolvers explain (read the evidence of) only the paths they return. */
 const PAGE = 100;
 
-/** What a resolver does with a page: the paths, signers and evidence of the first `n` affected nodes. */
-async function explained(result: TraceResult, n: number): Promise<number> {
-  const paths = await result.explain(result.affected.slice(0, n));
-  const nearest = paths[0];
-  if (nearest && nearest.path.length !== nearest.depth)
-    throw new BenchAbort(`a depth-${nearest.depth} node came with a ${nearest.path.length}-hop path`);
-  return paths.length;
+async function traced(result: TraceResult, n: number): Promise<Traced> {
+  return { result, paths: await result.explain(result.affected.slice(0, n)) };
 }
 
-function cases(graph: GraphConnection, targets: Targets, aiBom: AiBomExport | null, spec: GraphSpec): Case[] {
+function cases(graph: GraphConnection, targets: Targets, spec: GraphSpec, oracle: SyntheticGraph): Case[] {
   const depth = spec.chainLength;
-  const list: Case[] = [
+  const node = (digest: string): number => {
+    const n = oracle.nodeOf(digest);
+    if (n === undefined) throw new BenchAbort(`the synthetic graph has no ${digest}`);
+    return n;
+  };
+  const models = (t: Traced) => `${fmt(t.result.byKind.get('MODEL') ?? 0)} models`;
+  const foundation = oracle.affected([node(targets.foundation.digest)], DEPENDENCY_TYPES, depth);
+  const torchVersions = Array.from({ length: spec.versionsPerPackage }, (_, v) => node(purlOf(0, v)));
+  const signed = oracle.signedBy(keyFingerprint(0));
+  const keyStarts = oracle.affected([...signed.keys()], DEPENDENCY_TYPES, depth, { startsAffected: true, offset: 1 });
+  const signer = { key: keyFingerprint(0), attestations: signed };
+  const training = (digest: string) => oracle.affected([node(digest)], TRAINING_TYPES, 10, { kinds: ['MODEL'] });
+  const dataset = training(targets.dataset.digest);
+  const bigDataset = training(targets.bigDataset.digest);
+  const lineage = oracle.lineage(node(targets.chainEnd.digest), depth);
+
+  return [
     {
       name: 'trace',
       question: `traceIncident(artifact: foundation ${targets.foundation.name}, maxDepth ${depth}) + explain(first ${PAGE})`,
       targetMs: 250,
-      op: async () => {
-        const result = await traceIncident(
-          graph,
-          { kind: 'artifact', digest: targets.foundation.digest },
-          { maxDepth: depth, verifiedOnly: false },
-        );
-        const models = result.byKind.get('MODEL') ?? 0;
-        const minimum = spec.branchesPerFoundation * spec.chainLength;
-        if (models < minimum) throw new BenchAbort(`trace reached ${models} models, expected >= ${minimum}`);
-        await explained(result, PAGE);
-        return `${fmt(models)} models`;
-      },
+      op: async () =>
+        traced(
+          await traceIncident(
+            graph,
+            { kind: 'artifact', digest: targets.foundation.digest },
+            { maxDepth: depth, verifiedOnly: false },
+          ),
+          PAGE,
+        ),
+      check: traceCheck(oracle, 'trace', foundation, models),
     },
     {
       name: 'trace-all',
@@ -114,91 +117,83 @@ function cases(graph: GraphConnection, targets: Targets, aiBom: AiBomExport | nu
           { kind: 'artifact', digest: targets.foundation.digest },
           { maxDepth: depth, verifiedOnly: false },
         );
-        const paths = await explained(result, result.affected.length);
-        return `${fmt(paths)} paths`;
+        return traced(result, result.affected.length);
       },
+      check: traceCheck(oracle, 'trace-all', foundation, (t) => `${fmt(t.paths.length)} paths`),
     },
     {
       name: 'trace-package',
       question: `traceIncident(package pkg:pypi/torch, every version, maxDepth ${depth}) + explain(first ${PAGE})`,
       maxRuns: 5,
-      op: async () => {
-        const result = await traceIncident(
-          graph,
-          { kind: 'package', purl: 'pkg:pypi/torch' },
-          { maxDepth: depth, verifiedOnly: false },
-        );
-        // every model of the spec is built with torch (synthetic-graph.ts packagesOf)
-        if (result.affected.length < spec.foundations * spec.branchesPerFoundation * spec.chainLength)
-          throw new BenchAbort(`the torch trace reached only ${result.affected.length} nodes`);
-        await explained(result, PAGE);
-        return `${fmt(result.affected.length)} affected, ${fmt(result.compromised.length)} versions`;
-      },
+      op: async () =>
+        traced(
+          await traceIncident(graph, { kind: 'package', purl: 'pkg:pypi/torch' }, { maxDepth: depth, verifiedOnly: false }),
+          PAGE,
+        ),
+      check: traceCheck(
+        oracle,
+        'trace-package',
+        oracle.affected(torchVersions, DEPENDENCY_TYPES, depth),
+        (t) => `${fmt(t.result.affected.length)} affected, ${fmt(t.result.compromised.length)} versions`,
+      ),
     },
     {
       name: 'trace-key',
       question: `traceIncident(key 0: signed ~70% of all attestations, maxDepth ${depth}) + explain(first ${PAGE})`,
       maxRuns: 5,
-      op: async () => {
-        const result = await traceIncident(
-          graph,
-          { kind: 'key', fingerprint: keyFingerprint(0) },
-          { maxDepth: depth, verifiedOnly: false },
-        );
-        if (result.affected.length < spec.branchesPerFoundation)
-          throw new BenchAbort(`the key trace reached only ${result.affected.length} nodes`);
-        const page = await explained(result, PAGE);
-        return `${fmt(result.affected.length)} affected (${fmt(page)} explained)`;
-      },
+      op: async () =>
+        traced(
+          await traceIncident(graph, { kind: 'key', fingerprint: keyFingerprint(0) }, { maxDepth: depth, verifiedOnly: false }),
+          PAGE,
+        ),
+      check: traceCheck(
+        oracle,
+        'trace-key',
+        keyStarts,
+        (t) => `${fmt(t.result.affected.length)} affected (${fmt(t.paths.length)} explained)`,
+        signer,
+      ),
     },
     {
       name: 'trained-on',
       question: `modelsTrainedOn(dataset ${targets.dataset.name}, transitive, maxDepth 10)`,
       targetMs: 50,
-      op: async () => {
-        const result = await modelsTrainedOn(graph, targets.dataset.digest, true, 10);
-        if (result.affected.length === 0) throw new BenchAbort('modelsTrainedOn found no model');
-        await explained(result, PAGE);
-        return `${fmt(result.affected.length)} models`;
-      },
+      op: async () => traced(await modelsTrainedOn(graph, targets.dataset.digest, true, 10), PAGE),
+      check: traceCheck(oracle, 'trained-on', dataset, models),
     },
     {
       name: 'trained-on-big',
       question: `modelsTrainedOn(pretraining corpus ${targets.bigDataset.name}, transitive, maxDepth 10)`,
-      op: async () => {
-        const result = await modelsTrainedOn(graph, targets.bigDataset.digest, true, 10);
-        if (result.affected.length < spec.branchesPerFoundation)
-          throw new BenchAbort(`big fan-out found only ${result.affected.length} models`);
-        await explained(result, PAGE);
-        return `${fmt(result.affected.length)} models`;
-      },
+      op: async () => traced(await modelsTrainedOn(graph, targets.bigDataset.digest, true, 10), PAGE),
+      check: traceCheck(oracle, 'trained-on-big', bigDataset, models),
     },
     {
       name: 'lineage',
       question: `readLineage(${targets.chainEnd.name}, UPSTREAM, maxDepth ${depth})`,
       targetMs: 20,
-      op: async () => {
-        const result = await readLineage(graph, targets.chainEnd.digest, 'UPSTREAM', depth);
-        const models = result?.nodes.filter((n) => n.kind === 'MODEL' && n.direction === 'UPSTREAM') ?? [];
-        if (!result || models.length < depth || !models.some((n) => n.depth === depth))
-          throw new BenchAbort(`lineage reached ${models.length} upstream models, expected a ${depth}-deep chain`);
+      op: () => readLineage(graph, targets.chainEnd.digest, 'UPSTREAM', depth),
+      check: (answer) => {
+        const result = answer as LineageResult | null;
+        if (!result) throw new BenchAbort('readLineage found no chain end');
+        sameListing('lineage nodes', result.nodes.map((n) => `${n.depth} ${n.kind} ${n.key}`).sort(), lineage.nodes);
+        sameListing('lineage edges', result.edges.map((e) => `${e.type} ${e.from.key} ${e.to.key}`).sort(), lineage.edges);
+        for (const e of result.edges) {
+          const edge = oracle.edgeBetween(node(e.from.key), e.type, node(e.to.key));
+          const shown = e.evidence.map((v) => v.digest).sort();
+          if (edge === undefined || JSON.stringify(shown) !== JSON.stringify(oracle.evidence(edge)))
+            throw new BenchAbort(`lineage edge ${e.type} ${e.from.key} ${e.to.key} cites ${shown.join(' ')}`);
+        }
         return `${fmt(result.nodes.length)} nodes, ${fmt(result.edges.length)} edges`;
       },
     },
-  ];
-  if (aiBom) {
-    list.push({
+    {
       name: 'ai-bom',
       question: `exportAiBom(${targets.chainEnd.name}, CYCLONEDX_1_6)`,
       targetMs: 50,
-      op: async () => {
-        const bom = await aiBom(graph, targets.chainEnd.digest, 'CYCLONEDX_1_6', { timestamp: '2026-11-22T00:00:00Z' });
-        if (bom === null || bom === undefined) throw new BenchAbort('exportAiBom returned nothing');
-        return `${fmt(JSON.stringify(bom).length)} bytes`;
-      },
-    });
-  }
-  return list;
+      op: () => exportAiBom(graph, targets.chainEnd.digest, 'CYCLONEDX_1_6', { timestamp: '2026-11-22T00:00:00Z' }),
+      check: async (answer) => checkAiBom(oracle, answer, node(targets.chainEnd.digest)),
+    },
+  ];
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
@@ -260,7 +255,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const host = machine();
   const spec = scaledSpec(options.scale);
   const targets = benchTargets(spec);
-  const aiBom = await findAiBom();
+  // The exact answers, from the generator's rows (query-expected.ts): built before the server starts, checked before timing.
+  const oracleStart = Date.now();
+  const oracle = new SyntheticGraph(spec);
+  process.stderr.write(`  expected answers computed from the generator in ${((Date.now() - oracleStart) / 1000).toFixed(0)} s\n`);
   process.stderr.write(`query benchmark on ${describeMachine(host)}\n`);
   const connections: GraphConnection[] = [];
   const connect = async (): Promise<GraphConnection> => {
@@ -285,7 +283,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       `  graph: ${fmt(size.nodes)} nodes, ${fmt(size.relationships)} relationships; Neo4j ${version} heap ${NEO4J_ENV.NEO4J_HEAP} page cache ${NEO4J_ENV.NEO4J_PAGECACHE}\n`,
     );
     const recorder = recordingConnection(graph);
-    let list = cases(recorder.graph, targets, aiBom, spec);
+    let list = cases(recorder.graph, targets, spec, oracle);
     if (options.only) {
       const unknown = options.only.filter((name) => !list.some((c) => c.name === name));
       if (unknown.length > 0) {
@@ -296,7 +294,6 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     const rows = await measure(recorder, list, options.runs, options.warmup);
     const plans = options.plan ? await printPlans(recorder, list, graph) : '';
-    const aiBomNote = aiBom ? '' : 'ai-bom: not measured (src/bom/index.ts exports no exportAiBom)';
     if (options.json) {
       console.log(
         JSON.stringify(
@@ -311,7 +308,6 @@ export async function run(argv: readonly string[]): Promise<number> {
             warmup: options.warmup,
             rows,
             met: rows.every((r) => r.met !== false),
-            ...(aiBom ? {} : { notMeasured: ['ai-bom'] }),
             ...(options.plan ? { plans } : {}),
           },
           null,
@@ -322,7 +318,6 @@ export async function run(argv: readonly string[]): Promise<number> {
       console.log(report(rows));
       console.log('');
       for (const r of rows) console.log(`${r.case}: ${r.question}`);
-      if (aiBomNote) console.log(aiBomNote);
       console.log(
         `graph: ${fmt(size.nodes)} nodes, ${fmt(size.relationships)} relationships, loaded in ${loadSeconds.toFixed(0)} s${loadedNow ? '' : ` (${loadedAt})`}`,
       );

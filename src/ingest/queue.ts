@@ -51,7 +51,7 @@ export interface FailedJob {
 export interface IngestQueue {
   /** Failed jobs, newest first, for inspection. */
   listFailed(limit: number): Promise<FailedJob[]>;
-  /** Moves every failed job back to waiting; returns how many there were. */
+  /** Moves every job failed now back to waiting with a fresh set of attempts; returns how many it moved. */
   replayFailed(): Promise<number>;
   submit(document: Uint8Array, meta: SubmissionMeta): Promise<Submitted>;
   jobStatus(id: string): Promise<JobStatus | null>;
@@ -135,10 +135,25 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
     },
     async replayFailed() {
       try {
-        const count = await queue.getFailedCount();
-        // Replayed jobs get a fresh set of attempts; the write is idempotent, so a replay never duplicates.
-        await queue.retryJobs({ state: 'failed', count: 1000 });
-        return count;
+        // The jobs failed now, by id (not their documents), then each moved by itself: the count is of jobs really
+        // moved, and a replayed job that fails again while this runs is not picked up a second time. Each gets a
+        // fresh set of attempts (BullMQ's bulk retry keeps the spent ones, so a replayed job would fail at its next
+        // fault); the write is idempotent, so a replay never duplicates.
+        const ids = await queue.getRanges(['failed'], 0, -1, true);
+        let replayed = 0;
+        for (const id of ids) {
+          const job = await queue.getJob(id);
+          if (!job) continue;
+          try {
+            await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+            replayed++;
+          } catch {
+            // Refused because the job left the failed set meanwhile (resubmitted, removed, replayed by another call):
+            // not moved by this call. Unless Redis itself is gone, which the ping reports.
+            await connection.ping();
+          }
+        }
+        return replayed;
       } catch (error) {
         throw new IngestError('QUEUE_UNAVAILABLE', `could not replay failed jobs: ${errorMessage(error)}`, { cause: error });
       }

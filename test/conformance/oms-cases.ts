@@ -43,35 +43,45 @@ export const FLAWED: Readonly<Record<string, string>> = {
     'test that flag (the model-files unit tests do)',
 };
 
-/** The reason each negative case must be rejected for. Malformed payloads reuse key-simple's signature, so the
- *  signature fails first; the re-signed variants below show the payload problem on its own. */
-export const EXPECTED_REJECTION: Readonly<Record<string, RejectionCode>> = {
-  'certificate-expired_fail': 'CERTIFICATE_EXPIRED',
-  'certificate-simple-wrong-ca_fail': 'CERTIFICATE_UNTRUSTED',
-  'key-simple-corrupted-bundle_fail': 'MALFORMED_JSON',
-  'key-simple-extra-file_fail': 'FILE_EXTRA',
-  'key-simple-missing-file_fail': 'FILE_MISSING',
-  'key-simple-no-signature_fail': 'NO_SIGNATURE',
-  'key-simple-tampered-content_fail': 'FILE_DIGEST_MISMATCH',
-  'key-simple-truncated-bundle_fail': 'MALFORMED_JSON',
-  // the bundle's hint names the real signing key, which the policy (holding only the wrong key) lacks
-  'key-simple-wrong-key_fail': 'UNTRUSTED_KEY',
-  'key-simple-wrong-mediatype_fail': 'UNSUPPORTED_MEDIA_TYPE',
-  // a key bundle under a certificate-only policy: no key is trusted at all
-  'key-verify-as-certificate_fail': 'NO_TRUST_MATERIAL',
-  'malformed-empty-bundle_fail': 'MALFORMED_JSON',
-  'malformed-empty-resources_fail': 'SIGNATURE_INVALID',
-  'malformed-missing-envelope_fail': 'MALFORMED_BUNDLE',
-  'malformed-no-predicate_fail': 'SIGNATURE_INVALID',
-  'malformed-no-subject_fail': 'SIGNATURE_INVALID',
-  'malformed-wrong-payload-type_fail': 'UNSUPPORTED_PAYLOAD_TYPE',
-  'malformed-wrong-predicate_fail': 'SIGNATURE_INVALID',
-  'malformed-wrong-statement-type_fail': 'SIGNATURE_INVALID',
-  'sigstore-tampered-content_fail': 'FILE_DIGEST_MISMATCH',
-  // keyless bundle under a key-only policy: routed to keyless, which has no trusted root
-  'sigstore-verify-as-key_fail': 'NO_TRUST_MATERIAL',
-  'sigstore-wrong-identity_fail': 'IDENTITY_MISMATCH',
-  'sigstore-wrong-issuer_fail': 'IDENTITY_MISMATCH',
+/** Why a case is refused with a code that is not the flaw it was written for. */
+const EDITED_AFTER_SIGNING =
+  "its payload was edited after signing (it carries key-simple's signature), and nothing in an unsigned payload may be " +
+  'acted on, so the signature fails first; the re-signed variant of the case is refused for the payload flaw itself';
+
+/** The reason each negative case must be rejected for, and, where that is not the case's own flaw, why. */
+export const EXPECTED_REJECTION: Readonly<Record<string, { readonly code: RejectionCode; readonly why?: string }>> = {
+  'certificate-expired_fail': { code: 'CERTIFICATE_EXPIRED' },
+  'certificate-simple-wrong-ca_fail': { code: 'CERTIFICATE_UNTRUSTED' },
+  'key-simple-corrupted-bundle_fail': { code: 'MALFORMED_JSON' },
+  'key-simple-extra-file_fail': { code: 'FILE_EXTRA' },
+  'key-simple-missing-file_fail': { code: 'FILE_MISSING' },
+  'key-simple-no-signature_fail': { code: 'NO_SIGNATURE' },
+  'key-simple-tampered-content_fail': { code: 'FILE_DIGEST_MISMATCH' },
+  'key-simple-truncated-bundle_fail': { code: 'MALFORMED_JSON' },
+  'key-simple-wrong-key_fail': {
+    code: 'UNTRUSTED_KEY',
+    why: "the bundle's hint names the real signing key, which the policy (holding only the wrong key) lacks, so no key is tried",
+  },
+  'key-simple-wrong-mediatype_fail': { code: 'UNSUPPORTED_MEDIA_TYPE' },
+  'key-verify-as-certificate_fail': {
+    code: 'NO_TRUST_MATERIAL',
+    why: 'a key bundle under a certificate-only policy: the policy trusts no key at all',
+  },
+  'malformed-empty-bundle_fail': { code: 'MALFORMED_JSON' },
+  'malformed-empty-resources_fail': { code: 'SIGNATURE_INVALID', why: EDITED_AFTER_SIGNING },
+  'malformed-missing-envelope_fail': { code: 'MALFORMED_BUNDLE' },
+  'malformed-no-predicate_fail': { code: 'SIGNATURE_INVALID', why: EDITED_AFTER_SIGNING },
+  'malformed-no-subject_fail': { code: 'SIGNATURE_INVALID', why: EDITED_AFTER_SIGNING },
+  'malformed-wrong-payload-type_fail': { code: 'UNSUPPORTED_PAYLOAD_TYPE' },
+  'malformed-wrong-predicate_fail': { code: 'SIGNATURE_INVALID', why: EDITED_AFTER_SIGNING },
+  'malformed-wrong-statement-type_fail': { code: 'SIGNATURE_INVALID', why: EDITED_AFTER_SIGNING },
+  'sigstore-tampered-content_fail': { code: 'FILE_DIGEST_MISMATCH' },
+  'sigstore-verify-as-key_fail': {
+    code: 'NO_TRUST_MATERIAL',
+    why: 'a keyless bundle under a key-only policy is routed to keyless verification, and the policy has no Sigstore root',
+  },
+  'sigstore-wrong-identity_fail': { code: 'IDENTITY_MISMATCH' },
+  'sigstore-wrong-issuer_fail': { code: 'IDENTITY_MISMATCH' },
 };
 
 /** The code each malformed payload earns once its signature is valid (signed with the case's own test key). */
@@ -83,6 +93,9 @@ const RESIGNED: Readonly<Record<string, RejectionCode>> = {
   'malformed-wrong-predicate_fail': 'UNSUPPORTED_PREDICATE',
   'malformed-wrong-statement-type_fail': 'UNSUPPORTED_STATEMENT_TYPE',
 };
+
+/** Whether a case has a re-signed variant (so a refusal on its signature is backed by one on its payload). */
+export const hasResignedVariant = (name: string): boolean => RESIGNED[name] !== undefined;
 
 export function resignedVariants(name: string, dir: string): { bundle: string; code: RejectionCode }[] {
   const code = RESIGNED[name];

@@ -1,14 +1,15 @@
 // sigstore-conformance bundle-verify suite (sigstore/sigstore-conformance test/assets/bundle-verify), run offline
 // through the `verify-bundle` command exactly as the conformance harness drives a client: every case must meet its
 // expected outcome (`_fail` = must be rejected), and every rejection must carry the reason we expect for it, so a
-// case cannot pass by failing for an unrelated reason.
+// case cannot pass by failing for an unrelated reason. Over 300 lines: the suite's table of 50 expected reasons, and the
+// independent checks that the cases refused before their flaw do have it.
 
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { generateKeyPairSync } from 'node:crypto';
+import { X509Certificate, createHash, generateKeyPairSync, verify } from 'node:crypto';
 import { UsageError } from '../../src/cli/args.ts';
 import { run as runVerifyBundle } from '../../src/cli/commands/verify-bundle.ts';
 import { verifySigstoreBundle } from '../../src/verify/keyless/sigstore-bundle.ts';
@@ -39,7 +40,7 @@ const EXPECTED_REJECTION: Readonly<Record<string, RejectionCode>> = {
   'checkpoint-bad-keyhint_fail': 'TLOG_INVALID',
   'checkpoint-wrong-roothash_fail': 'TLOG_INVALID',
   // DSSE tampering: the envelope no longer matches the signature/payload hash recorded in the log entry
-  'dsse-invalid-sig_fail': 'TLOG_INVALID',
+  'dsse-invalid-sig_fail': 'TLOG_INVALID', // see BEFORE_THE_FLAW
   'dsse-mismatch-envelope_fail': 'TLOG_INVALID',
   'dsse-mismatch-sig_fail': 'TLOG_INVALID',
   'inclusion-proof-corrupted-hash_fail': 'TLOG_INVALID',
@@ -53,8 +54,7 @@ const EXPECTED_REJECTION: Readonly<Record<string, RejectionCode>> = {
   'intoto-tsa-timestamp-outside-cert-validity_fail': 'CERTIFICATE_CHAIN_INVALID',
   'invalid-checkpoint-signature_fail': 'TLOG_INVALID',
   'invalid-ct-key_fail': 'CERTIFICATE_CHAIN_INVALID',
-  // a v0.2 bundle whose inclusion proof has no checkpoint: refused by the bundle format before the proof is examined
-  'invalid-inclusion-proof_fail': 'MALFORMED_BUNDLE',
+  'invalid-inclusion-proof_fail': 'MALFORMED_BUNDLE', // see BEFORE_THE_FLAW
   'managed-key-no-key_fail': 'UNTRUSTED_KEY',
   'managed-key-wrong-key_fail': 'UNSUPPORTED_KEY', // see FLAWED
   'message-digest-mismatch_fail': 'SIGNATURE_INVALID',
@@ -63,7 +63,7 @@ const EXPECTED_REJECTION: Readonly<Record<string, RejectionCode>> = {
   'rekor2-checkpoint-missing-root-hash_fail': 'TLOG_INVALID',
   'rekor2-checkpoint-missing-size_fail': 'TLOG_INVALID',
   'rekor2-checkpoint-no-matching-signature_fail': 'TLOG_INVALID',
-  'rekor2-dsse-invalid-sig_fail': 'TLOG_INVALID',
+  'rekor2-dsse-invalid-sig_fail': 'TLOG_INVALID', // see BEFORE_THE_FLAW
   'rekor2-dsse-mismatch-envelope_fail': 'TLOG_INVALID',
   'rekor2-dsse-mismatch-sig_fail': 'TLOG_INVALID',
   'rekor2-no-inclusion-proof_fail': 'MALFORMED_BUNDLE',
@@ -76,7 +76,7 @@ const EXPECTED_REJECTION: Readonly<Record<string, RejectionCode>> = {
   // its base64 is line-wrapped (tolerated, as Go's protojson does); it fails for its intended reason
   'rekor2-timestamp-with-incorrect-time_fail': 'CERTIFICATE_CHAIN_INVALID',
   'set-invalid-signature_fail': 'TLOG_INVALID',
-  'signature-mismatch_fail': 'TLOG_INVALID',
+  'signature-mismatch_fail': 'TLOG_INVALID', // see BEFORE_THE_FLAW
   'trust-root-tlog-missing-validity-start_fail': 'NO_TRUST_MATERIAL',
   'wrong-hashedrekord-artifact_fail': 'TLOG_INVALID',
   'wrong-hashedrekord-cert-and-sig_fail': 'TLOG_INVALID',
@@ -90,6 +90,110 @@ const FLAWED: Readonly<Record<string, string>> = {
     'its key.pub is corrupted base64 ("…++++wrongkey==") that no parser accepts, so it fails at key parsing rather than ' +
     'as a wrong key; a real wrong key is tested below',
 };
+
+type Json = Record<string, any>;
+
+/**
+ * Cases refused for something checked before the flaw they were written for. Each says why that earlier refusal is
+ * the right one, and `flaw` shows, from the case's own data and independently of the verifier, that the named flaw is
+ * really there (so the case is not passing on an accident of its data).
+ */
+const BEFORE_THE_FLAW: Readonly<Record<string, { readonly why: string; readonly flaw: (bundle: Json) => void }>> = {
+  'invalid-inclusion-proof_fail': {
+    why:
+      'a v0.2 bundle must carry a checkpoint in its inclusion proof (sigstore_bundle.proto); without one the proof is ' +
+      "tied to no signed tree head, so the bundle is malformed whatever the proof's hashes say",
+    flaw: (bundle) => {
+      const entry = tlogEntry(bundle);
+      assert.equal(bundle['mediaType'], 'application/vnd.dev.sigstore.bundle+json;version=0.2');
+      assert.equal(entry['inclusionProof']['checkpoint'], undefined, 'no checkpoint');
+      assert.equal(inclusionProofHolds(entry), false, 'the proof does not lead from the entry to its root hash');
+    },
+  },
+  'dsse-invalid-sig_fail': {
+    why:
+      'the dsse log entry records the envelope signature it logged; an envelope carrying another signature does not ' +
+      'match its entry, which the verifier checks before the signature, and a signature the log never recorded is ' +
+      'refused whatever it verifies to',
+    flaw: (bundle) => {
+      const logged = loggedBody(bundle)['spec']['signatures'].map((x: Json) => x['signature']);
+      const carried = bundle['dsseEnvelope']['signatures'].map((x: Json) => x['sig']);
+      assert.notDeepEqual(carried, logged, 'the envelope carries a signature the log did not record');
+      assert.equal(dsseSignatureVerifies(bundle), false, 'the envelope signature does not verify under the certificate key');
+    },
+  },
+  'rekor2-dsse-invalid-sig_fail': {
+    why:
+      'the hashedrekord 0.0.2 entry records the envelope signature it logged; an envelope carrying another one does not ' +
+      'match its entry, which is checked before the signature, as for dsse-invalid-sig_fail',
+    flaw: (bundle) => {
+      const logged = loggedBody(bundle)['spec']['hashedRekordV002']['signature']['content'];
+      assert.notEqual(
+        bundle['dsseEnvelope']['signatures'][0]['sig'],
+        logged,
+        'the envelope carries a signature the log did not record',
+      );
+      assert.equal(dsseSignatureVerifies(bundle), false, 'the envelope signature does not verify under the certificate key');
+    },
+  },
+  'signature-mismatch_fail': {
+    why:
+      'the hashedrekord entry records the signature it logged; a bundle carrying another one does not match its entry, ' +
+      'which is checked before the signature, as for dsse-invalid-sig_fail',
+    flaw: (bundle) => {
+      const logged = loggedBody(bundle)['spec']['signature']['content'];
+      assert.notEqual(bundle['messageSignature']['signature'], logged, 'the bundle carries a signature the log did not record');
+      assert.equal(messageSignatureVerifies(bundle), false, 'the signature does not verify over the artifact');
+    },
+  },
+};
+
+const tlogEntry = (bundle: Json): Json => bundle['verificationMaterial']['tlogEntries'][0] as Json;
+const loggedBody = (bundle: Json): Json =>
+  JSON.parse(Buffer.from(tlogEntry(bundle)['canonicalizedBody'], 'base64').toString('utf8'));
+
+function signingCertificate(bundle: Json): X509Certificate {
+  const material = bundle['verificationMaterial'];
+  const raw = material['certificate']?.['rawBytes'] ?? material['x509CertificateChain']['certificates'][0]['rawBytes'];
+  return new X509Certificate(Buffer.from(raw, 'base64'));
+}
+
+function dsseSignatureVerifies(bundle: Json): boolean {
+  const env = bundle['dsseEnvelope'];
+  const payload = Buffer.from(env['payload'], 'base64');
+  const pae = Buffer.concat([
+    Buffer.from(`DSSEv1 ${env['payloadType'].length} ${env['payloadType']} ${payload.length} `),
+    payload,
+  ]);
+  return verify('sha256', pae, signingCertificate(bundle).publicKey, Buffer.from(env['signatures'][0]['sig'], 'base64'));
+}
+
+function messageSignatureVerifies(bundle: Json): boolean {
+  const signature = Buffer.from(bundle['messageSignature']['signature'], 'base64');
+  return verify('sha256', readFileSync(join(SUITE, 'a.txt')), signingCertificate(bundle).publicKey, signature);
+}
+
+/** RFC 9162 §2.1.3.2: does the entry's inclusion proof lead from its leaf (the canonicalized body) to its root hash? */
+function inclusionProofHolds(entry: Json): boolean {
+  const sha = (...parts: Buffer[]): Buffer => createHash('sha256').update(Buffer.concat(parts)).digest();
+  const proof = entry['inclusionProof'];
+  let fn = BigInt(proof['logIndex']);
+  let sn = BigInt(proof['treeSize']) - 1n;
+  let r = sha(Buffer.from([0]), Buffer.from(entry['canonicalizedBody'], 'base64'));
+  for (const p of (proof['hashes'] as string[]).map((h) => Buffer.from(h, 'base64'))) {
+    if (sn === 0n) return false;
+    if ((fn & 1n) === 1n || fn === sn) {
+      r = sha(Buffer.from([1]), p, r);
+      while ((fn & 1n) === 0n && fn !== 0n) {
+        fn >>= 1n;
+        sn >>= 1n;
+      }
+    } else r = sha(Buffer.from([1]), r, p);
+    fn >>= 1n;
+    sn >>= 1n;
+  }
+  return sn === 0n && r.equals(Buffer.from(proof['rootHash'], 'base64'));
+}
 
 function caseNames(): string[] {
   return readdirSync(CASES)
@@ -123,23 +227,39 @@ async function run(argv: string[]): Promise<{ exit: number; out: string[]; err: 
   return { exit, out, err };
 }
 
+const bundleOf = (name: string): Json => JSON.parse(readFileSync(join(CASES, name, 'bundle.sigstore.json'), 'utf8')) as Json;
+
 describe('sigstore-conformance bundle-verify', () => {
   const names = caseNames();
 
-  test('the suite has all 70 cases and every _fail case has an expected reason', () => {
-    assert.equal(names.length, 70);
+  test('every _fail case found has an expected reason, and the table names only cases that exist', () => {
+    assert.ok(names.length > 0, `no cases under ${CASES}`);
     const failing = names.filter((n) => n.endsWith('_fail'));
     assert.deepEqual(failing, Object.keys(EXPECTED_REJECTION).sort());
+    for (const name of Object.keys(BEFORE_THE_FLAW)) assert.ok(failing.includes(name), name);
+  });
+
+  test('the independent flaw checks hold for the valid bundles of the same kind (so their "false" means the flaw)', () => {
+    const valid = bundleOf('happy-path-v0.2');
+    assert.equal(tlogEntry(valid)['logIndex'], tlogEntry(bundleOf('invalid-inclusion-proof_fail'))['logIndex']);
+    assert.equal(inclusionProofHolds(tlogEntry(valid)), true);
+    assert.equal(messageSignatureVerifies(valid), true);
+    assert.equal(dsseSignatureVerifies(bundleOf('happy-path-intoto-in-dsse-v3')), true);
+    assert.equal(dsseSignatureVerifies(bundleOf('rekor2-dsse-happy-path')), true);
   });
 
   for (const name of names) {
     const mustFail = name.endsWith('_fail');
     const flaw = FLAWED[name];
-    test(`${name}${flaw ? ` (flawed case: ${flaw})` : ''}`, async () => {
+    const before = BEFORE_THE_FLAW[name];
+    const note = flaw ? ` (flawed case: ${flaw})` : before ? ` (${EXPECTED_REJECTION[name]} before the flaw: ${before.why})` : '';
+    test(`${name}${note}`, async () => {
       const { exit, out, err } = await run(argvFor(name));
       if (mustFail) {
         assert.equal(exit, 1, `must be rejected; got exit ${exit} ${err.join(' ')}`);
         assert.equal(out[0], EXPECTED_REJECTION[name], err.join(' '));
+        // the case has the flaw it was written for, even though an earlier check refuses it
+        before?.flaw(bundleOf(name));
       } else {
         assert.equal(exit, 0, `must verify: ${err.join(' ')}`);
       }
@@ -149,7 +269,6 @@ describe('sigstore-conformance bundle-verify', () => {
 
 describe('verify-bundle beyond the suite', () => {
   const root = JSON.parse(readFileSync(PUBLIC_GOOD_ROOT, 'utf8')) as unknown;
-  const bundleOf = (name: string) => JSON.parse(readFileSync(join(CASES, name, 'bundle.sigstore.json'), 'utf8')) as unknown;
   const aTxt = new Uint8Array(readFileSync(join(SUITE, 'a.txt')));
   const identity = { issuer: DEFAULT_ISSUER, subject: DEFAULT_IDENTITY };
 

@@ -22,6 +22,7 @@ import {
   type ResourceDescriptor,
 } from '../support/attest.ts';
 import { integrationEnv, policyFileFor, startTestService, waitForSubmission } from '../support/service.ts';
+import { spdxSchemaErrors } from '../support/spdx-schema.ts';
 
 const run = randomUUID();
 const signer = newSigner();
@@ -210,6 +211,7 @@ describe('AI-BOM export of a signed lineage', () => {
 
   it('exports SPDX 3.0.1 with trainedOn, testedOn, ancestorOf and dependsOn', async () => {
     const doc: any = await exportAiBom(graph, sha(tuned.root), 'SPDX_3_0_1', { timestamp: TIMESTAMP });
+    assert.deepEqual(spdxSchemaErrors(doc), [], 'the SPDX 3.0.1 JSON Schema accepts it');
     const all: any[] = doc['@graph'];
     const byId = new Map(all.filter((e) => e.spdxId).map((e) => [e.spdxId, e]));
     const key = (id: string) => byId.get(id)?.software_packageUrl ?? byId.get(id)?.verifiedUsing?.[0]?.hashValue;

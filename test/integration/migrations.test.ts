@@ -1,65 +1,158 @@
-// Migrations on the real Neo4j: applied once, recorded, safe when two processes start together,
-// and an edited migration that was already applied is refused.
+// Migrations on the real Neo4j: applied once, recorded, safe when two processes start together, and an edited
+// migration that was already applied is refused.
+//
+// "Two processes" means two OS processes (test/support/migrate-process.ts, as the API and a worker each migrate at
+// start) released at the same moment against a fresh database with every migration pending: Community Edition has
+// one user database and the suite's is migrated already, so those tests start a Neo4j of their own
+// (test/support/private-neo4j.ts). A test-only migration writes a probe node with CREATE, so running it twice would
+// show as two nodes, not only as a second record refused by the version constraint.
+//
+// Mutation check (by hand, reverted): with the lease removed (acquireLease in src/graph/migrate.ts returning at
+// once), both processes apply every migration: one of them fails recording the first version (the constraint on
+// SchemaMigration.version), and the probe migration runs in both (two probe nodes).
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { cp, mkdtemp, appendFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, appendFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
-import { applyMigrations, connectGraph, GraphError, readMigrations } from '../../src/graph/index.ts';
+import { after, before, describe, it } from 'node:test';
+import { applyMigrations, connectGraph, GraphError, readMigrations, type GraphConnection } from '../../src/graph/index.ts';
 import { MIGRATIONS_DIR } from '../../src/main.ts';
+import { REPO_ROOT } from '../support/paths.ts';
+import { privateNeo4j, type PrivateNeo4j } from '../support/private-neo4j.ts';
 import { integrationEnv } from '../support/service.ts';
 
-describe('migrations', () => {
-  const graph = connectGraph({ uri: integrationEnv().NEO4J_URI, database: 'neo4j' });
-  after(() => graph.driver.close());
+interface Outcome {
+  readonly code: number | null;
+  readonly report?: { applied: string[]; alreadyApplied: string[] };
+  readonly error?: string;
+  readonly stderr: string;
+}
 
-  it('apply concurrently from two processes without error, each version recorded once', async () => {
-    const [first, second] = await Promise.all([applyMigrations(graph, MIGRATIONS_DIR), applyMigrations(graph, MIGRATIONS_DIR)]);
-    const all = (await readMigrations(MIGRATIONS_DIR)).map((m) => m.name);
-    for (const report of [first, second]) {
-      assert.deepEqual([...report.applied, ...report.alreadyApplied].sort(), all);
-    }
-    // Whatever was pending was applied by exactly one of the two.
-    assert.equal(first.applied.filter((name) => second.applied.includes(name)).length, 0);
-    const { records } = await graph.driver.executeQuery(
-      'MATCH (m:SchemaMigration) RETURN m.version AS version, count(*) AS n',
-      {},
-      { database: 'neo4j' },
+/** Starts a migrating process; it connects, says ready, and waits for `go()`. */
+function migrator(uri: string, dir: string, leaseMs?: number): { ready: Promise<void>; go(): void; done: Promise<Outcome> } {
+  const args = [
+    path.join(REPO_ROOT, 'test/support/migrate-process.ts'),
+    dir,
+    ...(leaseMs === undefined ? [] : [String(leaseMs)]),
+  ];
+  const child = spawn(process.execPath, args, { env: { ...process.env, NEO4J_URI: uri }, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let signalReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (signalReady = resolve));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    if (stdout.includes('ready\n')) signalReady();
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const done = new Promise<Outcome>((resolve) =>
+    child.once('exit', (code) => {
+      signalReady();
+      const last = stdout.trim().split('\n').pop() ?? '';
+      const parsed = last.startsWith('{') ? (JSON.parse(last) as Record<string, unknown>) : {};
+      resolve({
+        code,
+        ...('applied' in parsed ? { report: parsed as unknown as Outcome['report'] } : {}),
+        ...(typeof parsed['error'] === 'string' ? { error: parsed['error'] } : {}),
+        stderr,
+      } as Outcome);
+    }),
+  );
+  return { ready, go: () => child.stdin.end('go\n'), done };
+}
+
+/** Two processes released together; both must finish without error. */
+async function twoProcesses(uri: string, dir: string, leaseMs?: number): Promise<[Outcome, Outcome]> {
+  const both = [migrator(uri, dir, leaseMs), migrator(uri, dir, leaseMs)] as const;
+  await Promise.all(both.map((m) => m.ready));
+  for (const m of both) m.go();
+  const outcomes = (await Promise.all(both.map((m) => m.done))) as [Outcome, Outcome];
+  for (const o of outcomes) assert.equal(o.code, 0, `a migrating process failed: ${o.error ?? ''} ${o.stderr}`);
+  return outcomes;
+}
+
+async function count(graph: GraphConnection, cypher: string, params: Record<string, unknown> = {}): Promise<number> {
+  const { records } = await graph.driver.executeQuery(cypher, params, { database: graph.database });
+  return Number(records[0]?.get('n'));
+}
+
+describe('migrations from two processes on a fresh database', () => {
+  let neo4j: PrivateNeo4j | undefined;
+  let graph: GraphConnection;
+  let dir: string;
+
+  before(async () => {
+    neo4j = await privateNeo4j('migrations');
+    await neo4j.start();
+    graph = connectGraph({ uri: neo4j.uri, database: 'neo4j' });
+    dir = await mkdtemp(path.join(tmpdir(), 'mpg-migrations-'));
+    await cp(MIGRATIONS_DIR, dir, { recursive: true });
+    // pending like the real ones, and slow enough (a second or more) that the two processes overlap inside it
+    await writeFile(
+      path.join(dir, '900_two_process_probe.cypher'),
+      'UNWIND range(1, 30000000) AS i WITH i WHERE i % 7919 = 13 WITH count(*) AS n CREATE (:MigrationProbe {version: 900, n: n});\n',
     );
-    for (const record of records) assert.equal(Number(record.get('n')), 1);
-    const constraints = await graph.driver.executeQuery(
+  });
+  after(async () => {
+    await graph?.driver.close();
+    await neo4j?.remove();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('each pending migration is applied by exactly one of them, recorded once, its effect written once', async () => {
+    assert.ok(neo4j);
+    const all = (await readMigrations(dir)).map((m) => m.name);
+    assert.equal(
+      await count(graph, 'MATCH (m:SchemaMigration) RETURN count(m) AS n'),
+      0,
+      'a fresh database: every migration pending',
+    );
+
+    const [first, second] = await twoProcesses(neo4j.uri, dir);
+    const a = first.report as NonNullable<Outcome['report']>;
+    const b = second.report as NonNullable<Outcome['report']>;
+    for (const report of [a, b]) assert.deepEqual([...report.applied, ...report.alreadyApplied].sort(), all);
+    assert.deepEqual([...a.applied, ...b.applied].sort(), all, 'every migration applied, by one process or the other');
+    assert.equal(a.applied.filter((name) => b.applied.includes(name)).length, 0, 'none applied by both');
+
+    assert.equal(await count(graph, 'MATCH (m:SchemaMigration) RETURN count(m) AS n'), all.length);
+    assert.equal(await count(graph, 'MATCH (m:SchemaMigration) RETURN count(DISTINCT m.version) AS n'), all.length);
+    assert.equal(await count(graph, 'MATCH (p:MigrationProbe {version: 900}) RETURN count(p) AS n'), 1, 'the probe ran once');
+    const { records } = await graph.driver.executeQuery(
       'SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names',
       {},
-      { database: 'neo4j' },
+      {
+        database: 'neo4j',
+      },
     );
-    const names = constraints.records[0]?.get('names') as string[];
+    const names = records[0]?.get('names') as string[];
     for (const name of ['artifact_digest', 'attestation_digest', 'key_fingerprint', 'identity_key'])
       assert.ok(names.includes(name), name);
+    // and a later start has nothing left to do
+    assert.deepEqual((await applyMigrations(graph, dir)).applied, []);
   });
 
-  it('keeps its lease through a migration longer than the lease, so a second process waits instead of re-running it', async () => {
-    await applyMigrations(graph, MIGRATIONS_DIR);
-    const dir = await mkdtemp(path.join(tmpdir(), 'mpg-migrations-'));
-    await cp(MIGRATIONS_DIR, dir, { recursive: true });
-    // Takes a second or more on the dev server, several times the 300 ms lease below; writes nothing.
+  it('keeps its lease through a migration longer than the lease, so the other process waits instead of re-running it', async () => {
+    assert.ok(neo4j);
+    // Takes a second or more, several times the 300 ms lease below.
     await writeFile(
-      path.join(dir, '999_slow_test.cypher'),
-      'UNWIND range(1, 30000000) AS i WITH i WHERE i % 7919 = 13 RETURN count(*) AS n;\n',
+      path.join(dir, '901_slow_test.cypher'),
+      'UNWIND range(1, 30000000) AS i WITH i WHERE i % 7919 = 13 WITH count(*) AS n CREATE (:MigrationProbe {version: 901, n: n});\n',
     );
-    try {
-      const started = Date.now();
-      const [first, second] = await Promise.all([
-        applyMigrations(graph, dir, 60_000, 300),
-        applyMigrations(graph, dir, 60_000, 300),
-      ]);
-      assert.ok(Date.now() - started > 900, `the slow migration took ${Date.now() - started} ms: too fast to outlast the lease`);
-      const runs = [first, second].filter((report) => report.applied.includes('999_slow_test.cypher'));
-      assert.equal(runs.length, 1, 'applied by exactly one process');
-    } finally {
-      await graph.driver.executeQuery('MATCH (m:SchemaMigration {version: 999}) DELETE m', {}, { database: 'neo4j' });
-    }
+    const started = Date.now();
+    const outcomes = await twoProcesses(neo4j.uri, dir, 300);
+    assert.ok(Date.now() - started > 900, `the slow migration took ${Date.now() - started} ms: too fast to outlast the lease`);
+    const runs = outcomes.filter((o) => o.report?.applied.includes('901_slow_test.cypher'));
+    assert.equal(runs.length, 1, 'applied by exactly one process');
+    assert.equal(await count(graph, 'MATCH (p:MigrationProbe {version: 901}) RETURN count(p) AS n'), 1);
   });
+});
+
+describe('migrations on the suite database', () => {
+  const graph = connectGraph({ uri: integrationEnv().NEO4J_URI, database: 'neo4j' });
+  after(() => graph.driver.close());
 
   it('refuses a migration edited after it was applied', async () => {
     await applyMigrations(graph, MIGRATIONS_DIR);

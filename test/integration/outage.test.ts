@@ -3,16 +3,11 @@
 // jobs that hit the outage fail and are retried with backoff, and afterwards every attestation is in the graph
 // exactly once, VERIFIED, nothing FAILED, no node, edge or piece of evidence twice.
 //
-// Other test files share the suite's Neo4j, so this one starts a Neo4j of its own (scripts/neo4j.sh with its
-// own port and home directory), and removes it afterwards, also when the test fails.
+// Other test files share the suite's Neo4j, so this one starts a Neo4j of its own (test/support/private-neo4j.ts),
+// and removes it afterwards, also when the test fails.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { connectGraph, type GraphConnection } from '../../src/graph/index.ts';
@@ -20,30 +15,13 @@ import type { RunningService } from '../../src/main.ts';
 import { policyFor } from '../support/attest.ts';
 import { assertCorpusIntact } from '../support/audit.ts';
 import { lineageCorpus, type Corpus } from '../support/corpus.ts';
-import { REPO_ROOT } from '../support/paths.ts';
+import { privateNeo4j, type PrivateNeo4j } from '../support/private-neo4j.ts';
 import { integrationEnv, startTestService, writeTrustPolicy } from '../support/service.ts';
 
-const run = promisify(execFile);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 const MODELS = 120; // × (1 OMS signature + 2 provenance) = 360 attestations
 const OUTAGE_MS = 4000;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** scripts/neo4j.sh for a private server: its own Bolt port and home (pid and log files sit beside it). */
-function privateNeo4j(port: number, home: string): (command: 'start' | 'stop') => Promise<void> {
-  const env = { ...process.env, NEO4J_BOLT_PORT: String(port), NEO4J_HOME_DIR: home, NEO4J_HEAP: '512m', NEO4J_PAGECACHE: '64m' };
-  return async (command) => {
-    await run('bash', [path.join(REPO_ROOT, 'scripts/neo4j.sh'), command], { env, timeout: 180_000 });
-  };
-}
 
 interface Readiness {
   readonly status: number;
@@ -79,20 +57,18 @@ async function submit(url: string, documents: Corpus['documents']): Promise<void
 }
 
 describe('Neo4j stopped mid-ingest and started again', () => {
-  const home = path.join(REPO_ROOT, '.data', `neo4j-outage-${randomUUID().slice(0, 8)}`);
   const queueName = `test-outage-${randomUUID()}`;
   const corpus = lineageCorpus({ models: MODELS, tag: `outage-${randomUUID()}`, cosigned: true });
-  let neo4j: (command: 'start' | 'stop') => Promise<void>;
+  let neo4j: PrivateNeo4j | undefined;
   let service: RunningService | undefined;
   let graph: GraphConnection | undefined;
   let redis: Redis | undefined;
   let queue: Queue | undefined;
 
   before(async () => {
-    const port = await freePort();
-    neo4j = privateNeo4j(port, home);
-    await neo4j('start');
-    const uri = `bolt://127.0.0.1:${port}`;
+    neo4j = await privateNeo4j('outage');
+    await neo4j.start();
+    const uri = neo4j.uri;
     const policyFile = await writeTrustPolicy(policyFor(...corpus.signers));
     service = await startTestService({
       NEO4J_URI: uri,
@@ -115,12 +91,11 @@ describe('Neo4j stopped mid-ingest and started again', () => {
     await queue?.close();
     redis?.disconnect();
     await graph?.driver.close();
-    await neo4j?.('stop').catch(() => undefined);
-    await Promise.all([home, `${home}.pid`, `${home}.log`].map((p) => rm(p, { recursive: true, force: true })));
+    await neo4j?.remove();
   });
 
   it('loses nothing and duplicates nothing; /readyz reports Neo4j down meanwhile', async () => {
-    assert.ok(service && queue && graph);
+    assert.ok(service && queue && graph && neo4j);
     const { url } = service;
     const third = Math.floor(corpus.documents.length / 3);
     const [early, during, late] = [
@@ -139,7 +114,7 @@ describe('Neo4j stopped mid-ingest and started again', () => {
       await sleep(20);
     }
     const t0 = Date.now();
-    await neo4j('stop');
+    await neo4j.stop();
     const stoppedMs = Date.now() - t0;
     await submittingEarly;
     const down = await readiness(url, 'down');
@@ -155,7 +130,7 @@ describe('Neo4j stopped mid-ingest and started again', () => {
     assert.ok((stuck['completed'] ?? 0) < corpus.documents.length, `work was held up: ${JSON.stringify(stuck)}`);
 
     const t1 = Date.now();
-    await neo4j('start');
+    await neo4j.start();
     const startMs = Date.now() - t1;
     await submit(url, late);
     // A restarted Neo4j plans the ingest statements again on a cold JVM: its first transactions take seconds.

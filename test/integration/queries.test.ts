@@ -10,6 +10,7 @@ import { validateCycloneDx } from '../../src/bom/index.ts';
 import type { RunningService } from '../../src/main.ts';
 import { newSigner, omsStatement, provenance, signBundle, signEnvelope, type Signer } from '../support/attest.ts';
 import { graphql, policyFileFor, startTestService, waitForSubmission } from '../support/service.ts';
+import { spdxSchemaErrors } from '../support/spdx-schema.ts';
 
 const run = randomUUID();
 const signer: Signer = newSigner();
@@ -250,6 +251,7 @@ describe('queries over a signed lineage', () => {
     }
     const spdx = await graphql(service.url, q, { d: sha(tuned.root), f: 'SPDX_3_0_1' });
     assert.equal(spdx.errors, undefined, JSON.stringify(spdx.errors));
+    assert.deepEqual(spdxSchemaErrors(spdx.data?.['aiBom']), [], 'the SPDX 3.0.1 JSON Schema accepts it');
     const elements = (spdx.data?.['aiBom'] as any)['@graph'] as any[];
     assert.ok(elements.some((e) => e.type === 'ai_AIPackage'));
     assert.ok(elements.some((e) => e.type === 'Relationship' && e.relationshipType === 'trainedOn'));

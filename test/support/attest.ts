@@ -3,6 +3,7 @@
 // The verifier checks these exactly like documents from any other signer.
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { pae } from '../../src/verify/index.ts';
+import { assertOmsStatement } from './oms-spec.ts';
 
 export const IN_TOTO = 'application/vnd.in-toto+json';
 export const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';
@@ -75,7 +76,10 @@ export function omsStatement(name: string, files: Record<string, string>): { doc
     serialization: { method: 'files', hash_type: 'sha256', allow_symlinks: false, ignore_paths: [] },
     resources,
   };
-  return { doc: statement(OMS_V1, [{ name, digest: { sha256: root } }], predicate), root };
+  const doc = statement(OMS_V1, [{ name, digest: { sha256: root } }], predicate);
+  // every OMS statement the tests and benchmarks sign is one the OMS spec's schema accepts
+  assertOmsStatement(doc, `the OMS statement for ${name}`);
+  return { doc, root };
 }
 
 export interface ProvenanceInput {

@@ -6,6 +6,7 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const SHARED = path.resolve(REPO_ROOT, '../shared');
 export const OMS_CONFORMANCE = path.join(SHARED, 'conformance/oms-conformance');
 export const SIGSTORE_CONFORMANCE = path.join(SHARED, 'conformance/sigstore-conformance');
+export const OMS_SPEC = path.join(SHARED, 'conformance/oms-spec');
 export const PUBLIC_GOOD_ROOT = path.join(SHARED, 'conformance/sigstore-public-good-trusted_root.json');
 
 /** Fails loudly instead of letting a suite pass with nothing to run. */

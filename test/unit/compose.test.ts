@@ -30,7 +30,8 @@ describe('docker-compose.yml', () => {
   it('is accepted by a Compose client when one is installed', (t) => {
     const client = composeClient();
     if (!client) {
-      t.diagnostic('no Compose client on this machine: only the text checks ran');
+      // reported as a skip, not a pass: nothing was checked
+      t.skip('no Compose client on this machine (docker compose, docker-compose)');
       return;
     }
     const [command, ...args] = client as [string, ...string[]];

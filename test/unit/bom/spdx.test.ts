@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { buildSpdx } from '../../../src/bom/index.ts';
+import { spdxSchemaErrors } from '../../support/spdx-schema.ts';
 import { ATT, BASE, BASE_CORPUS, CORPUS, EVAL, FOUNDATION, MODEL, TORCH, hex, subject } from './subject-fixture.ts';
 
 const OPTIONS = { timestamp: '2026-11-02T10:00:00.250Z' };
@@ -120,6 +121,31 @@ describe('SPDX 3.0.1 AI-BOM', () => {
     assert.deepEqual(output.to, [all.find((e) => e.type === 'ai_AIPackage').spdxId]);
     const invoked = all.find((e) => e.relationshipType === 'invokedBy');
     assert.equal(byId.get(invoked.to[0]).name, 'https://ml.example.com/builders/trainer');
+  });
+
+  it('meets the SPDX 3.0.1 JSON Schema, also without a card, files or lineage', () => {
+    assert.deepEqual(spdxSchemaErrors(buildSpdx(subject(), OPTIONS)), []);
+    assert.deepEqual(spdxSchemaErrors(buildSpdx(subject(), { ...OPTIONS, baseUrl: 'https://mpg.example.com' })), []);
+    const bare = subject({
+      files: [],
+      derivedFrom: [],
+      ancestors: [],
+      datasets: [],
+      packages: [],
+      used: [],
+      runs: [],
+      evaluations: [],
+    });
+    assert.deepEqual(spdxSchemaErrors(buildSpdx(bare, OPTIONS)), []);
+  });
+
+  it('the schema check has teeth: a misspelt property or an unknown relationship type fails it', () => {
+    const misspelt: any = buildSpdx(subject(), OPTIONS);
+    misspelt['@graph'].find((e: any) => e.type === 'ai_AIPackage').software_packageURL = 'pkg:x/y';
+    assert.notDeepEqual(spdxSchemaErrors(misspelt), []);
+    const unknown: any = buildSpdx(subject(), OPTIONS);
+    unknown['@graph'].find((e: any) => e.type === 'Relationship').relationshipType = 'fineTunedFrom';
+    assert.notDeepEqual(spdxSchemaErrors(unknown), []);
   });
 
   it('is deterministic', () => {

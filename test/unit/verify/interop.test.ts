@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { verifyDocument, verifyModelFiles } from '../../../src/verify/index.ts';
 import type { OmsManifest, TrustPolicy } from '../../../src/verify/index.ts';
+import { acceptedOmsStatementErrors, payloadStatement } from '../../support/oms-spec.ts';
 import { makeTempDir } from './helpers/model-dir.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/interop');
@@ -45,9 +46,12 @@ async function policyFor(c: InteropCase): Promise<TrustPolicy> {
 }
 
 async function verifiedManifest(c: InteropCase): Promise<OmsManifest> {
-  const result = await verifyDocument(await readFile(fixture(c.bundle)), await policyFor(c), { now: new Date() });
+  const bytes = await readFile(fixture(c.bundle));
+  const result = await verifyDocument(bytes, await policyFor(c), { now: new Date() });
   assert.equal(result.status, 'verified', result.status === 'rejected' ? `${result.code}: ${result.message}` : '');
   assert.ok(result.status === 'verified' && result.oms, 'an OMS manifest');
+  // what the reference signed and we accepted is what the OMS spec's schema describes (oms-spec.ts on shard names)
+  assert.deepEqual(acceptedOmsStatementErrors(payloadStatement(bytes)), []);
   return result.oms;
 }
 
