@@ -116,7 +116,19 @@ function parseBundle(json: object): Check<Document> {
   if (!material.ok) return material;
   const envelope = parseEnvelope(dsseEnvelope, 'dsseEnvelope.');
   if (!envelope.ok) return envelope;
-  return ok({ kind: 'bundle', version, material: material.value, envelope: envelope.value, json });
+  return ok({ kind: 'bundle', version, material: material.value, envelope: envelope.value, json: camelCased(json) });
+}
+
+/**
+ * The bundle as keyless verification reads it: @sigstore/bundle knows only the lowerCamelCase `payloadType`, so an
+ * envelope spelling the proto field name (`payload_type`, envelope.ts) is handed over with the type renamed. Both
+ * spellings together were refused by parseEnvelope unless equal.
+ */
+function camelCased(json: object): object {
+  const env = (json as { dsseEnvelope?: unknown }).dsseEnvelope;
+  if (typeof env !== 'object' || env === null || !('payload_type' in env)) return json;
+  const { payload_type: payloadType, ...rest } = env as Record<string, unknown>;
+  return { ...json, dsseEnvelope: { payloadType, ...rest } };
 }
 
 type RawMaterial = z.infer<typeof BundleSchema>['verificationMaterial'];
