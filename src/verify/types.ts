@@ -163,11 +163,19 @@ export type VerificationResult = Verified | Rejected;
 /** Optional scope: glob patterns over the artifact (subject) name a trust entry applies to; absent = any artifact. */
 export type Scope = readonly string[] | undefined;
 
+/** A message digest an ECDSA signature may be computed over. */
+export type SignatureHash = 'sha256' | 'sha384' | 'sha512';
+
 export interface TrustedKey {
   readonly id: string;
   /** PEM SubjectPublicKeyInfo. */
   readonly pem: string;
   readonly scope?: Scope;
+  /**
+   * ECDSA only: the hash signatures under this key are computed with. Absent = by curve (P-256 → SHA-256,
+   * P-384 → SHA-384, P-521 → SHA-512). Atlas CLI signs with SHA-384 whatever the curve (docs/TRUST-POLICY.md).
+   */
+  readonly hash?: SignatureHash;
 }
 
 export interface TrustedAnchor {
