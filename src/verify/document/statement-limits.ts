@@ -7,6 +7,7 @@ import type { Check } from '../check.ts';
 import type { Limits } from './limits.ts';
 import { OMS_PREDICATE_LEGACY, OMS_PREDICATE_V1 } from '../oms/manifest.ts';
 import { SLSA_PROVENANCE_V1 } from './predicates.ts';
+import { C2PA_PREDICATE } from '../atlas/statement.ts';
 import type { Statement } from '../types.ts';
 
 export function checkStatementLimits(statement: Statement, limits: Limits): Check<true> {
@@ -27,6 +28,10 @@ export function checkStatementLimits(statement: Statement, limits: Limits): Chec
       );
     }
   }
+  if (statement.predicateType === C2PA_PREDICATE) {
+    const size = checkAtlasManifestLimits(statement.predicate, limits);
+    if (!size.ok) return size;
+  }
   if (statement.predicateType === SLSA_PROVENANCE_V1) {
     const dependencies = arrayLength(field(field(statement.predicate, 'buildDefinition'), 'resolvedDependencies'));
     if (dependencies > limits.maxSlsaDependencies) {
@@ -42,6 +47,28 @@ export function checkStatementLimits(statement: Statement, limits: Limits): Chec
         `The SLSA provenance links ${subjects} subjects to ${dependencies} dependencies (${subjects * dependencies} links); the limit is ${limits.maxSlsaLinks} (maxSlsaLinks).`,
       );
     }
+  }
+  return ok(true);
+}
+
+/**
+ * An Atlas manifest (a C2PA predicate, or a standalone manifest): its ingredients are files, held to maxOmsResources;
+ * its cross-references are links, held to maxSlsaDependencies.
+ */
+export function checkAtlasManifestLimits(manifest: unknown, limits: Limits): Check<true> {
+  const ingredients = arrayLength(field(field(manifest, 'claim'), 'ingredients'));
+  if (ingredients > limits.maxOmsResources) {
+    return fail(
+      'LIMIT_EXCEEDED',
+      `The Atlas manifest lists ${ingredients} ingredients; the limit is ${limits.maxOmsResources} (maxOmsResources).`,
+    );
+  }
+  const links = arrayLength(field(manifest, 'cross_references'));
+  if (links > limits.maxSlsaDependencies) {
+    return fail(
+      'LIMIT_EXCEEDED',
+      `The Atlas manifest lists ${links} cross_references; the limit is ${limits.maxSlsaDependencies} (maxSlsaDependencies).`,
+    );
   }
   return ok(true);
 }

@@ -6,9 +6,10 @@
 //     configures anchors; without anchors it goes to keyless verification, which rejects it unless the policy's
 //     Sigstore trusted root vouches for its issuer (a private Sigstore deployment).
 
+import type { KeyObject } from 'node:crypto';
 import { fail, ok } from '../check.ts';
 import type { Check } from '../check.ts';
-import type { Document } from '../document/bundle.ts';
+import type { SignedDocument } from '../document/bundle.ts';
 import { isFulcioCertificate, parseCertificate, verifyChain } from './certificate.ts';
 import { keyHash, verifyEnvelope } from './dsse.ts';
 import type { Envelope } from '../document/envelope.ts';
@@ -31,14 +32,20 @@ export interface Claimed {
   readonly predicateType?: string;
 }
 
-export async function checkSignature(doc: Document, policy: TrustPolicy, now: Date, claimed: Claimed): Promise<MethodCheck> {
+export async function checkSignature(
+  doc: SignedDocument,
+  policy: TrustPolicy,
+  now: Date,
+  claimed: Claimed,
+): Promise<MethodCheck> {
   const prepared = preparePolicy(policy);
   const { envelope } = doc;
   const { subjectNames } = claimed;
   // model_signing v0.2.0's PAE quirk is honoured only for the v0.2.0 predicate (dsse.ts legacyPae).
   const allowLegacy = claimed.predicateType === OMS_PREDICATE_LEGACY;
   if (doc.kind === 'envelope' || doc.material.kind === 'publicKey') {
-    return { method: 'key', result: verifyWithKey(keyReference(doc), envelope, prepared.keys, subjectNames, allowLegacy) };
+    const verifies = (key: KeyObject, hash: string | null) => verifyEnvelope(envelope, key, hash, allowLegacy) !== 'invalid';
+    return { method: 'key', result: verifyWithKey(keyReference(doc), verifies, prepared.keys, subjectNames) };
   }
   const chain = doc.material.kind === 'certificate' ? [doc.material.certificate] : doc.material.certificates;
   const leafDer = chain[0] ?? Buffer.alloc(0);
@@ -59,7 +66,7 @@ export async function checkSignature(doc: Document, policy: TrustPolicy, now: Da
   return { method: 'certificate', result: certificateMode(leafDer, chain.slice(1), anchors, envelope, now, allowLegacy) };
 }
 
-function keyReference(doc: Document): KeyReference {
+function keyReference(doc: SignedDocument): KeyReference {
   const keyid = doc.envelope.signature.keyid;
   if (doc.kind === 'bundle' && doc.material.kind === 'publicKey') {
     if (doc.material.hint !== undefined) return { kind: 'hint', hint: doc.material.hint };
