@@ -33,7 +33,14 @@ export function checkStatementLimits(statement: Statement, limits: Limits): Chec
     if (!size.ok) return size;
   }
   if (statement.predicateType === SLSA_PROVENANCE_V1) {
-    const dependencies = arrayLength(field(field(statement.predicate, 'buildDefinition'), 'resolvedDependencies'));
+    const definition = field(statement.predicate, 'buildDefinition');
+    // Atlas CLI lists its inputs in externalParameters.inputs instead (docs/LINEAGE.md, "Atlas CLI"); they count alike.
+    const buildType = field(definition, 'buildType');
+    const atlasInputs =
+      typeof buildType === 'string' && buildType.startsWith('atlas-cli:')
+        ? arrayLength(field(field(definition, 'externalParameters'), 'inputs'))
+        : 0;
+    const dependencies = arrayLength(field(definition, 'resolvedDependencies')) + atlasInputs;
     if (dependencies > limits.maxSlsaDependencies) {
       return fail(
         'LIMIT_EXCEEDED',
