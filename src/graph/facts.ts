@@ -153,6 +153,8 @@ export interface AtlasFacts {
   readonly references: readonly { readonly urn: string; readonly digest: DigestString }[];
   /** a signed evaluation of the model with `modelUrn` on the dataset with `datasetUrn`. */
   readonly evaluation?: { readonly modelUrn: string; readonly datasetUrn: string };
+  /** URNs of the cross-references outside the signature (a standalone manifest's): recorded, never linked. */
+  readonly unsignedLinks: readonly string[];
 }
 
 /** Everything one attestation writes, in one transaction. A rejected attestation carries no artifacts or edges. */

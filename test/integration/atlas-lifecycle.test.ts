@@ -317,6 +317,13 @@ describe('the Atlas CLI lifecycle', () => {
       { database: 'neo4j' },
     );
     assert.deepEqual(new Set(own.map((r) => `${r.get('type')} ${r.get('from')}`)), new Set([`CONTAINS ${MODEL.finetuned}`]));
+    // The links it carries outside its signature are on its record, and nowhere else.
+    const { records: recorded } = await graph.driver.executeQuery(
+      `MATCH (a:Attestation {digest: $relinked}) RETURN a.atlasUnsignedLinks AS links`,
+      { relinked: doc('finetuned-model.relinked') },
+      { database: 'neo4j' },
+    );
+    assert.deepEqual(recorded[0]?.get('links'), [ATLAS_URNS.baseModel, ATLAS_URNS.fineTuningSet, ATLAS_URNS.unrelatedDataset]);
     const { records } = await graph.driver.executeQuery(
       `MATCH (a:Artifact)-[r]-(b:Artifact) WHERE a.digest IN $unlinked AND NOT type(r) IN ['CONTAINS'] RETURN count(r) AS n`,
       { unlinked: [DATASET.unrelated, DATASET.raw] },

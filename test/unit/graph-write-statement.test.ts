@@ -139,6 +139,7 @@ describe('write statement', () => {
           { urn: 'urn:c2pa:c', digest: `sha384:${'e'.repeat(96)}` },
           { urn: 'urn:c2pa:a', digest: `sha384:${'f'.repeat(96)}` },
         ],
+        unsignedLinks: [],
       },
     };
     const { text, params } = verifiedStatement(facts);

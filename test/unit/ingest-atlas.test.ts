@@ -44,6 +44,7 @@ describe('Atlas manifests → facts', () => {
       ['sha256', 'sha384', 'sha512'],
     );
     assert.deepEqual(facts.atlas?.references, [], 'its link to the raw corpus is outside the signature');
+    assert.deepEqual(facts.atlas?.unsignedLinks, [ATLAS_URNS.rawDataset], 'kept for the record only');
     assert.equal(facts.edges, undefined);
   });
 

@@ -50,7 +50,7 @@ export function atlasSections(facts: AttestationFacts): Section[] {
       cypher: `CALL (att) {
   SET att.atlasUrn = $atlas.urn, att.atlasUrnSigned = $atlas.urnSigned, att.atlasDigests = $atlas.digests,
       att.atlasSubject = $atlas.subject, att.atlasKind = $atlas.kind, att.atlasUrns = $atlasUrns,
-      att.atlasEvaluates = $atlas.evaluates
+      att.atlasEvaluates = $atlas.evaluates, att.atlasUnsignedLinks = $atlas.unsignedLinks
 }`,
       params: {
         atlas: {
@@ -60,6 +60,7 @@ export function atlasSections(facts: AttestationFacts): Section[] {
           subject: manifest.subject,
           kind: manifest.kind,
           evaluates: evaluation ? [evaluation.modelUrn, evaluation.datasetUrn] : null,
+          unsignedLinks: [...atlas.unsignedLinks],
         },
       },
     },

@@ -40,6 +40,8 @@ export function extractAtlas(manifest: AtlasManifest): Lineage {
     ...(manifest.evaluation
       ? { evaluation: { modelUrn: manifest.evaluation.model.urn, datasetUrn: manifest.evaluation.dataset.urn } }
       : {}),
+    // kept on the attestation for the record (docs/LINEAGE.md, "Atlas CLI", rule 5)
+    unsignedLinks: manifest.unsignedLinks.map((link) => link.urn),
   };
   return {
     artifacts: [
