@@ -26,7 +26,7 @@ const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 /**
  * Parses JSON text keeping key order and number text. The caller has bounded the nesting (limits.ts), so the
- * recursion is bounded too. Returns undefined for text that is not one JSON value.
+ * recursion is bounded too. Returns undefined for text that is not one JSON value, or that repeats a key in an object.
  */
 export function parseOrderedJson(text: string): OrderedJson | undefined {
   let at = 0;
@@ -62,7 +62,11 @@ export function parseOrderedJson(text: string): OrderedJson | undefined {
         at += 1;
         const v = value();
         if (v === undefined) return undefined;
-        entries.push([JSON.parse(key) as string, v]);
+        const name = JSON.parse(key) as string;
+        // SECURITY: JSON.parse keeps the last of two equal keys, this reader would sign-check the first; a document
+        // with both could have one claim verified and another read. Duplicates make it unreadable instead.
+        if (entries.some(([k]) => k === name)) return undefined;
+        entries.push([name, v]);
         skip();
         if (text[at] === ',') at += 1;
         else if (text[at] === '}') {

@@ -89,7 +89,9 @@ function checkClaimSignature(
 ): Check<Signer> {
   const ordered = parseOrderedJson(text);
   const claim = ordered === undefined ? undefined : member(ordered, 'claim');
-  if (claim === undefined) return fail('MALFORMED_MANIFEST', 'The Atlas manifest cannot be read in its key order.');
+  if (claim === undefined) {
+    return fail('MALFORMED_MANIFEST', 'The Atlas manifest cannot be read in its key order (is a member repeated?).');
+  }
   const cbor = toCbor(withMember(claim, 'signature', { t: 'null' }));
   if (!cbor.ok) return cbor;
   const verifies = (key: KeyObject, hash: string | null): boolean => {

@@ -127,6 +127,18 @@ describe('Atlas standalone manifests', () => {
     await rejected(JSON.stringify(doc), 'SIGNATURE_INVALID');
   });
 
+  test('MALFORMED_MANIFEST: a second claim member (JSON.parse would read it, the signature checks the first)', async () => {
+    const forged = parsed('dataset-raw') as { claim: { ingredients: { data: { hash: string } }[] } };
+    forged.claim.ingredients[0]!.data.hash = 'ab'.repeat(48);
+    const genuine = text('dataset-raw').trimEnd();
+    const doubled = `${genuine.slice(0, -1)}, "claim": ${JSON.stringify(forged.claim)}}`;
+    await expectCode(doubled, 'MALFORMED_MANIFEST');
+  });
+
+  test('a repeated key inside the claim is refused too', () => {
+    assert.equal(parseOrderedJson('{"a": 1, "b": {"c": 1, "c": 2}}'), undefined);
+  });
+
   test('whitespace does not matter (compact or pretty JSON verifies alike)', async () => {
     await verified(compactJson(text('software-train')));
   });
