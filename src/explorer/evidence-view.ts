@@ -15,6 +15,7 @@ const PREDICATES: Readonly<Record<string, string>> = {
   'https://cyclonedx.org/bom': 'CycloneDX BOM',
   'https://spdx.dev/Document/v3': 'SPDX 3 document',
   'https://in-toto.io/attestation/test-result/v0.1': 'test result',
+  'https://spec.c2pa.org/specifications/specifications/2.2': 'Atlas CLI manifest',
 };
 
 export const BOM_FORMATS: readonly { readonly format: BomFormat; readonly label: string; readonly suffix: string }[] = [

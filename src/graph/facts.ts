@@ -129,6 +129,34 @@ export interface InferredEdgeFact {
   readonly how: string;
 }
 
+/** What an Atlas manifest is, as the target of a link: its kind decides the link's edge (docs/LINEAGE.md, "Atlas CLI"). */
+export type AtlasKindName = 'model' | 'dataset' | 'software' | 'evaluation';
+
+/**
+ * An Atlas CLI manifest as links find it, and the links it signs (docs/LINEAGE.md, "Atlas CLI"). Atlas links name a
+ * manifest (`urn:c2pa:<uuid>`), not an artifact, and do not say what kind of link they are: the write transaction
+ * resolves each one to the manifest's subject and types it by the manifest's kind, whichever document arrives first.
+ */
+export interface AtlasFacts {
+  /** this manifest as a link target. */
+  readonly manifest: {
+    readonly urn: string;
+    /** the URN is inside the signature (Atlas's OMS form); a standalone manifest's is not. */
+    readonly urnSigned: boolean;
+    /** `algorithm:hex` of the manifest's exact JSON, which a cross-reference pins (standalone form). */
+    readonly digests: readonly DigestString[];
+    /** what the manifest is about: Atlas's hash of its files. */
+    readonly subject: DigestString;
+    readonly kind: AtlasKindName;
+  };
+  /** signed cross-references from the subject: each pins the manifest with this URN by the digest of its JSON. */
+  readonly references: readonly { readonly urn: string; readonly digest: DigestString }[];
+  /** a signed evaluation of the model with `modelUrn` on the dataset with `datasetUrn`. */
+  readonly evaluation?: { readonly modelUrn: string; readonly datasetUrn: string };
+  /** URNs of the cross-references outside the signature (a standalone manifest's): recorded, never linked. */
+  readonly unsignedLinks: readonly string[];
+}
+
 /** Everything one attestation writes, in one transaction. A rejected attestation carries no artifacts or edges. */
 export interface AttestationFacts {
   readonly attestation: AttestationRecord;
@@ -141,4 +169,5 @@ export interface AttestationFacts {
   readonly cards?: readonly CardFact[];
   readonly edges?: readonly EdgeFact[];
   readonly inferred?: readonly InferredEdgeFact[];
+  readonly atlas?: AtlasFacts;
 }

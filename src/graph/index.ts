@@ -8,6 +8,8 @@ export type { Migration, MigrationReport } from './migrate.ts';
 export type {
   ArtifactFact,
   ArtifactLabel,
+  AtlasFacts,
+  AtlasKindName,
   AttestationFacts,
   AttestationRecord,
   AttestationStatus,

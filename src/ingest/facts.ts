@@ -35,7 +35,7 @@ export function factsFromResult(result: VerificationResult, document: string, me
     reason: null,
     signer: signerRef(result.signer),
   };
-  const extracted = extractLineage(result.statement, result.oms, attestation.digest);
+  const extracted = extractLineage(result.statement, result.oms, attestation.digest, result.atlas);
   if (!extracted.ok) {
     // The signature is good but the predicate cannot be read: nothing it says can be linked.
     return {

@@ -20,6 +20,10 @@ export { isOmsPredicateType, OTHER_PREDICATE_TYPES } from './document/predicates
 export { verifyModelFiles } from './oms/model-files.ts';
 export type { ModelFilesOptions, ModelFilesResult } from './oms/model-files.ts';
 
+// Atlas CLI manifests (atlas/statement.ts, atlas/standalone.ts)
+export { C2PA_PREDICATE } from './atlas/statement.ts';
+export { ATLAS_STANDALONE } from './atlas/standalone.ts';
+
 // trust policy
 export { loadTrustPolicy, EMPTY_TRUST_POLICY } from './policy/policy.ts';
 export { TrustPolicyStore } from './policy/store.ts';

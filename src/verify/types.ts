@@ -16,7 +16,11 @@ export interface Subject {
   readonly annotations?: Readonly<Record<string, unknown>>;
 }
 
-/** in-toto Statement v1 (or v0.1), parsed and narrowed. The predicate stays `unknown` until a predicate parser claims it. */
+/**
+ * in-toto Statement v1 (or v0.1), parsed and narrowed. The predicate stays `unknown` until a predicate parser claims it.
+ * A standalone Atlas manifest has no statement: verification gives it one (`type` ATLAS_STANDALONE) whose subject is
+ * its root digest and whose predicate is its signed claim.
+ */
 export interface Statement {
   readonly type: string;
   readonly predicateType: string;
@@ -72,6 +76,12 @@ export type RejectionCode =
   | 'MALFORMED_PREDICATE'
   /** the document exceeds an input limit (limits.ts: JSON depth, subjects, OMS resources, SLSA dependencies). */
   | 'LIMIT_EXCEEDED'
+  /** hex-encoded CBOR (Atlas CLI `--encoding cbor`): only JSON documents are read. */
+  | 'UNSUPPORTED_ENCODING'
+  /** a standalone C2PA manifest (Atlas CLI) lacks a field or has one of the wrong type. */
+  | 'MALFORMED_MANIFEST'
+  /** a standalone C2PA manifest (Atlas CLI) whose claim carries no signature. */
+  | 'MANIFEST_UNSIGNED'
   // signature and trust
   | 'SIGNATURE_INVALID'
   | 'UNTRUSTED_KEY'
@@ -135,6 +145,50 @@ export interface OmsManifest {
   readonly serialization: OmsSerialization;
 }
 
+/** What an Atlas CLI manifest is about (its CreativeWork assertion's `@type`). */
+export type AtlasKind = 'model' | 'dataset' | 'software' | 'evaluation';
+
+/** One file of an Atlas manifest (a C2PA ingredient with its hash). */
+export interface AtlasIngredient {
+  readonly title: string;
+  /** the file's location as Atlas recorded it (`data.url` without `file://`). */
+  readonly path: string;
+  readonly digest: Digest;
+}
+
+/** A link to another manifest: a C2PA cross-reference (`manifest_url`, `manifest_hash`), or an evaluation's id. */
+export interface AtlasLink {
+  /** `urn:c2pa:<uuid>`: the linked manifest's `instance_id`. */
+  readonly urn: string;
+  /** the digest of the linked manifest's JSON (Atlas: compact serde_json), when the link pins one. */
+  readonly manifestDigest?: Digest;
+}
+
+/**
+ * A verified Atlas CLI manifest (C2PA 2.2 as Atlas writes it; docs/VERIFICATION.md, "Atlas CLI"). Everything here
+ * is covered by the signature except what the field comments say otherwise.
+ */
+export interface AtlasManifest {
+  /** `oms`: the manifest is the predicate of a signed in-toto statement; `standalone`: only its claim is signed. */
+  readonly form: 'oms' | 'standalone';
+  readonly kind: AtlasKind;
+  /** a signed name: the statement subject's (OMS form) or the claim's action parameters' (software, evaluation). */
+  readonly name?: string;
+  /** Atlas's own identity of the files: the hash over the ingredients' digests sorted by lower-cased title. */
+  readonly root: Digest;
+  readonly ingredients: readonly AtlasIngredient[];
+  /** the manifest's `instance_id`, which links name; signed in the OMS form only. */
+  readonly urn: string;
+  /** cross-references inside the signature (OMS form only; standalone ones are in `unsignedLinks`). */
+  readonly links: readonly AtlasLink[];
+  /** an evaluation's `model_id` and `dataset_id`, signed in its claim. */
+  readonly evaluation?: { readonly model: AtlasLink; readonly dataset: AtlasLink };
+  /** SHA-256/384/512 of the manifest's compact JSON, how a cross-reference pins it (standalone form only). */
+  readonly manifestDigests: readonly Digest[];
+  /** NOT SIGNED: a standalone manifest's cross-references, which anyone can rewrite; kept for the record only. */
+  readonly unsignedLinks: readonly AtlasLink[];
+}
+
 interface ResultBase {
   /** lower-case hex SHA-256 of the submitted document's bytes: the attestation's identity. */
   readonly documentDigest: string;
@@ -149,6 +203,8 @@ export interface Verified extends ResultBase {
   readonly statement: Statement;
   /** present when the predicate is an OMS signature. */
   readonly oms?: OmsManifest;
+  /** present for an Atlas CLI manifest, standalone or as a C2PA predicate. */
+  readonly atlas?: AtlasManifest;
 }
 
 export interface Rejected extends ResultBase {
@@ -167,11 +223,19 @@ export type VerificationResult = Verified | Rejected;
 /** Optional scope: glob patterns over the artifact (subject) name a trust entry applies to; absent = any artifact. */
 export type Scope = readonly string[] | undefined;
 
+/** A message digest an ECDSA signature may be computed over. */
+export type SignatureHash = 'sha256' | 'sha384' | 'sha512';
+
 export interface TrustedKey {
   readonly id: string;
   /** PEM SubjectPublicKeyInfo. */
   readonly pem: string;
   readonly scope?: Scope;
+  /**
+   * ECDSA only: the hash signatures under this key are computed with. Absent = by curve (P-256 → SHA-256,
+   * P-384 → SHA-384, P-521 → SHA-512). Atlas CLI signs with SHA-384 whatever the curve (docs/TRUST-POLICY.md).
+   */
+  readonly hash?: SignatureHash;
 }
 
 export interface TrustedAnchor {

@@ -1,6 +1,7 @@
 // verifyDocument: submitted bytes → VerificationResult. Order (DSSE protocol.md "Verification"):
 //   1. parse the bundle / envelope shape;  2. payloadType names in-toto JSON;
 //   3. verify the signature by key, certificate or keyless;  4. only then trust the statement and its predicate.
+// A standalone Atlas manifest has no envelope and follows the same order in atlas/standalone.ts.
 // The statement is decoded before step 3 solely to learn the subject names that trust-entry scopes apply to; the
 // signature covers those bytes, so after step 3 the names are authentic. Input limits (document/limits.ts) are the exception
 // to "signature first": an over-limit document is refused as soon as the limit is seen, whoever signed it.
@@ -16,6 +17,7 @@ import type { Limits } from './document/limits.ts';
 import { checkSignature, claimedMethod } from './signers/signature.ts';
 import { decodeStatement } from './document/statement.ts';
 import { checkStatementLimits } from './document/statement-limits.ts';
+import { verifyStandalone } from './atlas/standalone.ts';
 import type { Rejected, RejectionCode, Statement, TrustPolicy, VerificationMethod, VerificationResult } from './types.ts';
 
 export interface VerifyOptions {
@@ -76,6 +78,24 @@ async function verifyRaw(
 
   const doc = parseDocument(raw, limits.maxJsonDepth);
   if (!doc.ok) return rejected(doc.code, doc.message);
+  if (doc.value.kind === 'atlas-manifest') {
+    // A standalone Atlas manifest: no envelope, only its claim is signed (atlas/standalone.ts).
+    const standalone = verifyStandalone(doc.value.text, doc.value.json, policy, limits);
+    if (!standalone.ok) {
+      const { code, message, statement } = standalone;
+      return rejected(code, message, { method: 'key', ...(statement ? { statement } : {}) });
+    }
+    const { signer, statement, atlas } = standalone;
+    return {
+      status: 'verified',
+      documentDigest,
+      predicateType: statement.predicateType,
+      method: 'key',
+      signer,
+      statement,
+      atlas,
+    };
+  }
   const { envelope } = doc.value;
   if (!isInTotoPayloadType(envelope.payloadType)) {
     return rejected(
@@ -117,7 +137,7 @@ async function verifyRaw(
     method,
     signer: signed.value,
     statement,
-    ...(predicate.value ? { oms: predicate.value } : {}),
+    ...predicate.value,
   };
 }
 

@@ -127,4 +127,44 @@ describe('write statement', () => {
       ],
     );
   });
+
+  it('starts an Atlas statement with the write locks of its URNs, sorted, before its Attestation node', () => {
+    const facts: AttestationFacts = {
+      ...omsFacts,
+      attestation: { ...omsFacts.attestation, predicateType: 'https://spec.c2pa.org/specifications/specifications/2.2' },
+      artifacts: [{ digest: ROOT, labels: ['Model'], name: 'model' }],
+      atlas: {
+        manifest: { urn: 'urn:c2pa:b', urnSigned: true, digests: [], subject: ROOT, kind: 'model' },
+        references: [
+          { urn: 'urn:c2pa:c', digest: `sha384:${'e'.repeat(96)}` },
+          { urn: 'urn:c2pa:a', digest: `sha384:${'f'.repeat(96)}` },
+        ],
+        unsignedLinks: [],
+      },
+    };
+    const { text, params } = verifiedStatement(facts);
+    // Every Atlas transaction takes its URN locks before any attestation node: no two wait for each other in a cycle.
+    assert.match(
+      text,
+      /^CALL \(\) \{ UNWIND \$atlasUrns AS urn MERGE \(m:AtlasManifest \{urn: urn\}\) SET m\._lock = true REMOVE m\._lock \} MERGE \(att:Attestation/,
+    );
+    assert.deepEqual(params['atlasUrns'], ['urn:c2pa:a', 'urn:c2pa:b', 'urn:c2pa:c']);
+    // A cross-reference is a CITES edge from the subject (which the attestation's revocation finds), not yet lineage.
+    assert.match(text, /CITES \{digest: row\.digest\}/);
+    assert.deepEqual(
+      (params['atlasRefs'] as { from: string; urn: string }[]).map((r) => [r.from, r.urn]),
+      [
+        [ROOT, 'urn:c2pa:c'],
+        [ROOT, 'urn:c2pa:a'],
+      ],
+    );
+    // Lineage types come from literals in the statement, never from a parameter.
+    assert.doesNotMatch(JSON.stringify(params), /TRAINED_ON|DERIVED_FROM|EVALUATED_ON/);
+  });
+
+  it('adds nothing Atlas to other attestations', () => {
+    const { text, params } = verifiedStatement(omsFacts);
+    assert.doesNotMatch(text, /AtlasManifest|atlas/);
+    assert.equal(params['atlasUrns'], undefined);
+  });
 });

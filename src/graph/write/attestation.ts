@@ -9,6 +9,7 @@ import neo4j from 'neo4j-driver';
 import type { GraphConnection } from '../driver.ts';
 import { toGraphError } from '../errors.ts';
 import type { ArtifactLabel, AttestationFacts, SignerRef } from '../facts.ts';
+import { atlasPreamble, atlasSections, unlinkAtlas } from './atlas.ts';
 import { lineageSections, reinferSection } from './lineage.ts';
 import { linkWithEvidence, statement, uniqueBy, type Section, type Statement } from './statement.ts';
 
@@ -153,7 +154,11 @@ export function verifiedStatement(facts: AttestationFacts): Statement {
       params: { attests: [...new Set(facts.attests)].sort() },
     });
   }
-  return statement(HEAD, headParams(facts), sections);
+  // Atlas links resolve last: they read the subjects, labels and ATTESTS written above (write/atlas.ts).
+  sections.push(...atlasSections(facts));
+  const preamble = atlasPreamble(facts);
+  if (preamble === undefined) return statement(HEAD, headParams(facts), sections);
+  return statement(`${preamble.cypher}\n${HEAD}`, { ...preamble.params, ...headParams(facts) }, sections);
 }
 
 async function writeRejected(tx: ManagedTransaction, facts: AttestationFacts): Promise<WriteOutcome> {
@@ -162,7 +167,10 @@ async function writeRejected(tx: ManagedTransaction, facts: AttestationFacts): P
   const head = await tx.run(`${HEAD}\nRETURN previous`, headParams(facts));
   const previous: unknown = head.records[0]?.get('previous');
   // Verified before, rejected now (a key was revoked from the policy): withdraw what it asserted.
-  if (previous === 'verified') await unlink(tx, a.digest);
+  if (previous === 'verified') {
+    await unlink(tx, a.digest);
+    await unlinkAtlas(tx, a.digest);
+  }
   return { changed: previous !== a.status };
 }
 

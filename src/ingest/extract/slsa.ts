@@ -14,6 +14,7 @@ import {
   type Descriptor,
 } from './descriptor.ts';
 import type { Extracted } from './types.ts';
+import { atlasDependencies } from './atlas-slsa.ts';
 
 const RUN_KINDS = ['fine-tune', 'distillation', 'quantization', 'conversion', 'preprocessing', 'training'] as const;
 
@@ -39,7 +40,8 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
   const { buildDefinition, runDetails } = parsed.data;
   const runKind = runKindOf(buildDefinition.externalParameters, buildDefinition.buildType);
   const run: RunFact = {
-    id: runDetails.metadata?.invocationId ?? attestationDigest,
+    // An empty invocationId (protobuf's default, as Atlas CLI writes it) names no run.
+    id: runDetails.metadata?.invocationId || attestationDigest,
     runKind,
     buildType: buildDefinition.buildType,
     builder: runDetails.builder.id,
@@ -59,6 +61,10 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
   ];
   const inferred: InferredEdgeFact[] = [];
   const packages = new Map<string, PackageFact>();
+  const dependencies = [
+    ...buildDefinition.resolvedDependencies,
+    ...atlasDependencies(buildDefinition.buildType, buildDefinition.externalParameters),
+  ];
   const attests: string[] = [];
 
   for (const subject of statement.subjects) {
@@ -71,7 +77,7 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
     const from = { kind: 'artifact', digest } as const;
     edges.push({ type: 'PRODUCED_BY', from, to: { kind: 'run', id: run.id }, props: {} });
 
-    for (const dependency of buildDefinition.resolvedDependencies) {
+    for (const dependency of dependencies) {
       const linked = linkDependency(dependency, digest, subjectIsDataset, runKind);
       if (!linked) continue;
       if (linked.artifact) addArtifact(linked.artifact.digest, linked.artifact.label, dependency.name);

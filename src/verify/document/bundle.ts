@@ -1,5 +1,6 @@
-// Sigstore bundle (protobuf-specs dev.sigstore.bundle.v1.Bundle, protobuf-JSON field names) and bare DSSE
-// envelope documents → one small internal type. This is the only place that reads raw submitted JSON.
+// Sigstore bundle (protobuf-specs dev.sigstore.bundle.v1.Bundle, protobuf-JSON field names), bare DSSE envelope
+// and standalone Atlas manifest documents → one small internal type. This is the only place that reads raw
+// submitted JSON.
 
 import { z } from 'zod';
 import { fail, ok } from '../check.ts';
@@ -9,6 +10,7 @@ import { parseEnvelope } from './envelope.ts';
 import type { Envelope } from './envelope.ts';
 import { DEFAULT_LIMITS, exceedsJsonDepth } from './limits.ts';
 import { describeIssues } from './zod-issues.ts';
+import { isStandaloneManifest } from '../atlas/standalone.ts';
 
 export type BundleVersion = '0.1' | '0.2' | '0.3';
 
@@ -29,7 +31,8 @@ export type Material =
   /** v0.3 X509Certificate: a single leaf (DER). */
   | { readonly kind: 'certificate'; readonly certificate: Buffer };
 
-export type Document =
+/** A document signed through a DSSE envelope. */
+export type SignedDocument =
   | {
       readonly kind: 'bundle';
       readonly version: BundleVersion;
@@ -39,6 +42,11 @@ export type Document =
       readonly json: unknown;
     }
   | { readonly kind: 'envelope'; readonly envelope: Envelope };
+
+export type Document =
+  | SignedDocument
+  /** a standalone Atlas CLI manifest: its text (the claim's bytes are rebuilt from it) and its parse. */
+  | { readonly kind: 'atlas-manifest'; readonly text: string; readonly json: object };
 
 const base64 = z.string().refine(isBase64, { message: 'not base64' });
 const certificate = z.object({ rawBytes: base64.refine((s) => s.length > 0, { message: 'empty' }) });
@@ -74,12 +82,15 @@ export function parseDocument(bytes: Uint8Array, maxJsonDepth = DEFAULT_LIMITS.m
   try {
     json = JSON.parse(text);
   } catch (err) {
+    if (isHexCbor(text)) return fail('UNSUPPORTED_ENCODING', HEX_CBOR);
     const why = text.trim() === '' ? 'it is empty' : (err as Error).message;
     return fail('MALFORMED_JSON', `The document is not JSON: ${why}.`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    if (isHexCbor(text)) return fail('UNSUPPORTED_ENCODING', HEX_CBOR);
     return fail('MALFORMED_BUNDLE', 'The document is not a JSON object, so neither a Sigstore bundle nor a DSSE envelope.');
   }
+  if (isStandaloneManifest(json)) return ok({ kind: 'atlas-manifest', text, json });
   if ('mediaType' in json) return parseBundle(json);
   if ('payloadType' in json || 'payload' in json || 'signatures' in json) {
     const envelope = parseEnvelope(json);
@@ -89,6 +100,15 @@ export function parseDocument(bytes: Uint8Array, maxJsonDepth = DEFAULT_LIMITS.m
     return fail('MALFORMED_BUNDLE', 'The bundle has no mediaType.');
   }
   return fail('MALFORMED_BUNDLE', 'The document is neither a Sigstore bundle (no mediaType) nor a DSSE envelope.');
+}
+
+const HEX_CBOR =
+  'The document is hex-encoded CBOR (Atlas CLI --encoding cbor); submit the JSON output (--encoding json) instead.';
+
+/** Hex text whose first byte opens a CBOR map (major type 5): what Atlas CLI prints for `--encoding cbor`. */
+function isHexCbor(text: string): boolean {
+  const hex = text.trim();
+  return /^(?:[0-9a-fA-F]{2})+$/.test(hex) && (parseInt(hex.slice(0, 2), 16) & 0xe0) === 0xa0;
 }
 
 function parseBundle(json: object): Check<Document> {
@@ -116,7 +136,19 @@ function parseBundle(json: object): Check<Document> {
   if (!material.ok) return material;
   const envelope = parseEnvelope(dsseEnvelope, 'dsseEnvelope.');
   if (!envelope.ok) return envelope;
-  return ok({ kind: 'bundle', version, material: material.value, envelope: envelope.value, json });
+  return ok({ kind: 'bundle', version, material: material.value, envelope: envelope.value, json: camelCased(json) });
+}
+
+/**
+ * The bundle as keyless verification reads it: @sigstore/bundle knows only the lowerCamelCase `payloadType`, so an
+ * envelope spelling the proto field name (`payload_type`, envelope.ts) is handed over with the type renamed. Both
+ * spellings together were refused by parseEnvelope unless equal.
+ */
+function camelCased(json: object): object {
+  const env = (json as { dsseEnvelope?: unknown }).dsseEnvelope;
+  if (typeof env !== 'object' || env === null || !('payload_type' in env)) return json;
+  const { payload_type: payloadType, ...rest } = env as Record<string, unknown>;
+  return { ...json, dsseEnvelope: { payloadType, ...rest } };
 }
 
 type RawMaterial = z.infer<typeof BundleSchema>['verificationMaterial'];

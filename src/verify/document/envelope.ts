@@ -1,5 +1,8 @@
 // DSSE envelope (secure-systems-lab/dsse envelope.md, v1.0), parsed once at the edge into a narrow internal type.
-// Used both for a Sigstore bundle's `dsseEnvelope` and for a bare envelope submitted on its own.
+// Used both for a Sigstore bundle's `dsseEnvelope` and for a bare envelope submitted on its own. The envelope is the
+// protobuf message io.intoto.Envelope (sigstore protobuf-specs envelope.proto), so its JSON may spell the type field
+// `payloadType` (lowerCamelCase) or `payload_type` (the proto field name): protobuf's JSON mapping accepts both, and
+// Atlas CLI writes the second (docs/VERIFICATION.md, "Atlas CLI").
 
 import { z } from 'zod';
 import { fail, ok } from '../check.ts';
@@ -33,11 +36,17 @@ const SignatureSchema = z.object({
   keyid: z.string().nullable().optional(),
 });
 
-const EnvelopeSchema = z.object({
-  payloadType: z.string(),
-  payload: base64,
-  signatures: z.array(z.unknown()),
-});
+const EnvelopeSchema = z
+  .object({
+    payloadType: z.string().optional(),
+    payload_type: z.string().optional(),
+    payload: base64,
+    signatures: z.array(z.unknown()),
+  })
+  .refine((e) => e.payloadType !== undefined || e.payload_type !== undefined, {
+    message: 'required',
+    path: ['payloadType'],
+  });
 
 /**
  * Parses an envelope. `where` prefixes field names in messages (`dsseEnvelope.` inside a bundle).
@@ -49,7 +58,16 @@ export function parseEnvelope(json: unknown, where = ''): Check<Envelope> {
   if (!shape.success) {
     return fail('MALFORMED_ENVELOPE', `The DSSE envelope is malformed: ${describeIssues(shape.error, where)}.`);
   }
-  const { signatures } = shape.data;
+  const { signatures, payloadType: camel, payload_type: snake } = shape.data;
+  // SECURITY: one field, two spellings. Were both allowed with different values, the type this verifier signs over
+  // (PAE) and the type another consumer reads could differ; protobuf parsers refuse such input too.
+  if (camel !== undefined && snake !== undefined && camel !== snake) {
+    return fail(
+      'MALFORMED_ENVELOPE',
+      `The DSSE envelope spells its type twice with different values (${where}payloadType and ${where}payload_type).`,
+    );
+  }
+  const payloadType = camel ?? snake ?? '';
   if (signatures.length === 0) {
     return fail('NO_SIGNATURE', `The DSSE envelope has an empty ${where}signatures list.`);
   }
@@ -62,7 +80,7 @@ export function parseEnvelope(json: unknown, where = ''): Check<Envelope> {
   }
   const keyid = sig.data.keyid ?? '';
   return ok({
-    payloadType: shape.data.payloadType,
+    payloadType,
     payload: shape.data.payload,
     signature: { sig: sig.data.sig, ...(keyid === '' ? {} : { keyid }) },
   });

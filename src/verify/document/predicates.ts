@@ -1,11 +1,13 @@
-// Dispatch on the in-toto predicateType (never on the DSSE payloadType, DESIGN §1). OMS signatures are fully
-// checked here; the other evidence kinds the graph takes (DESIGN §1 table) are accepted when their predicate is an
-// object, and their content is read later by ingest. Anything else is UNSUPPORTED_PREDICATE.
+// Dispatch on the in-toto predicateType (never on the DSSE payloadType, DESIGN §1). OMS signatures and Atlas
+// manifests (whose subject must be the hash of their files) are fully checked here; the other evidence kinds the
+// graph takes (DESIGN §1 table) are accepted when their predicate is an object, and their content is read later by
+// ingest. Anything else is UNSUPPORTED_PREDICATE.
 
 import { fail, ok } from '../check.ts';
 import type { Check } from '../check.ts';
+import { C2PA_PREDICATE, parseAtlasStatement } from '../atlas/statement.ts';
 import { OMS_PREDICATE_LEGACY, OMS_PREDICATE_V1, parseOmsManifest } from '../oms/manifest.ts';
-import type { OmsManifest, Statement } from '../types.ts';
+import type { AtlasManifest, OmsManifest, Statement } from '../types.ts';
 
 /** SLSA Provenance v1 (https://slsa.dev/provenance/v1). */
 export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
@@ -22,9 +24,22 @@ export function isOmsPredicateType(predicateType: string): boolean {
   return predicateType === OMS_PREDICATE_V1 || predicateType === OMS_PREDICATE_LEGACY;
 }
 
-/** Returns the OMS manifest for OMS statements, undefined for other accepted predicate types. */
-export function checkPredicate(statement: Statement): Check<OmsManifest | undefined> {
-  if (isOmsPredicateType(statement.predicateType)) return parseOmsManifest(statement);
+/** What a checked predicate gives beyond the statement: the OMS manifest, or the Atlas manifest. */
+export interface CheckedPredicate {
+  readonly oms?: OmsManifest;
+  readonly atlas?: AtlasManifest;
+}
+
+/** Checks the predicate by its type; the OMS or Atlas manifest for those, nothing more for the others accepted. */
+export function checkPredicate(statement: Statement): Check<CheckedPredicate> {
+  if (isOmsPredicateType(statement.predicateType)) {
+    const oms = parseOmsManifest(statement);
+    return oms.ok ? ok({ oms: oms.value }) : oms;
+  }
+  if (statement.predicateType === C2PA_PREDICATE) {
+    const atlas = parseAtlasStatement(statement);
+    return atlas.ok ? ok({ atlas: atlas.value }) : atlas;
+  }
   if (!OTHER_PREDICATE_TYPES.includes(statement.predicateType)) {
     return fail(
       'UNSUPPORTED_PREDICATE',
@@ -35,5 +50,5 @@ export function checkPredicate(statement: Statement): Check<OmsManifest | undefi
   if (typeof p !== 'object' || p === null || Array.isArray(p)) {
     return fail('MALFORMED_PREDICATE', `The ${statement.predicateType} predicate is missing or not a JSON object.`);
   }
-  return ok(undefined);
+  return ok({});
 }

@@ -7,6 +7,7 @@ import type { Check } from '../check.ts';
 import type { Limits } from './limits.ts';
 import { OMS_PREDICATE_LEGACY, OMS_PREDICATE_V1 } from '../oms/manifest.ts';
 import { SLSA_PROVENANCE_V1 } from './predicates.ts';
+import { C2PA_PREDICATE } from '../atlas/statement.ts';
 import type { Statement } from '../types.ts';
 
 export function checkStatementLimits(statement: Statement, limits: Limits): Check<true> {
@@ -27,8 +28,19 @@ export function checkStatementLimits(statement: Statement, limits: Limits): Chec
       );
     }
   }
+  if (statement.predicateType === C2PA_PREDICATE) {
+    const size = checkAtlasManifestLimits(statement.predicate, limits);
+    if (!size.ok) return size;
+  }
   if (statement.predicateType === SLSA_PROVENANCE_V1) {
-    const dependencies = arrayLength(field(field(statement.predicate, 'buildDefinition'), 'resolvedDependencies'));
+    const definition = field(statement.predicate, 'buildDefinition');
+    // Atlas CLI lists its inputs in externalParameters.inputs instead (docs/LINEAGE.md, "Atlas CLI"); they count alike.
+    const buildType = field(definition, 'buildType');
+    const atlasInputs =
+      typeof buildType === 'string' && buildType.startsWith('atlas-cli:')
+        ? arrayLength(field(field(definition, 'externalParameters'), 'inputs'))
+        : 0;
+    const dependencies = arrayLength(field(definition, 'resolvedDependencies')) + atlasInputs;
     if (dependencies > limits.maxSlsaDependencies) {
       return fail(
         'LIMIT_EXCEEDED',
@@ -42,6 +54,28 @@ export function checkStatementLimits(statement: Statement, limits: Limits): Chec
         `The SLSA provenance links ${subjects} subjects to ${dependencies} dependencies (${subjects * dependencies} links); the limit is ${limits.maxSlsaLinks} (maxSlsaLinks).`,
       );
     }
+  }
+  return ok(true);
+}
+
+/**
+ * An Atlas manifest (a C2PA predicate, or a standalone manifest): its ingredients are files, held to maxOmsResources;
+ * its cross-references are links, held to maxSlsaDependencies.
+ */
+export function checkAtlasManifestLimits(manifest: unknown, limits: Limits): Check<true> {
+  const ingredients = arrayLength(field(field(manifest, 'claim'), 'ingredients'));
+  if (ingredients > limits.maxOmsResources) {
+    return fail(
+      'LIMIT_EXCEEDED',
+      `The Atlas manifest lists ${ingredients} ingredients; the limit is ${limits.maxOmsResources} (maxOmsResources).`,
+    );
+  }
+  const links = arrayLength(field(manifest, 'cross_references'));
+  if (links > limits.maxSlsaDependencies) {
+    return fail(
+      'LIMIT_EXCEEDED',
+      `The Atlas manifest lists ${links} cross_references; the limit is ${limits.maxSlsaDependencies} (maxSlsaDependencies).`,
+    );
   }
   return ok(true);
 }

@@ -4,7 +4,7 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Check } from '../check.ts';
-import { keyHash } from '../signers/dsse.ts';
+import { configuredKeyHash, keyHash } from '../signers/dsse.ts';
 import { sha256Hex } from '../document/encoding.ts';
 import { VerifyError } from '../error.ts';
 import { matchesScope } from './scope.ts';
@@ -18,7 +18,7 @@ export interface PreparedKey {
   /** lower-case hex SHA-256 of the canonical PEM text: the OMS `publicKey.hint`. */
   readonly pemHash: string;
   /**
-   * keyHash(key), computed once: node builds a fresh asymmetricKeyDetails object on every read, a measurable share
+   * The hash the key's signatures use (its policy entry's `hash`, else by curve: keyHash), computed once: node builds a fresh asymmetricKeyDetails object on every read, a measurable share
    * of a P-256 key-mode verification (npm run bench -- verify).
    */
   readonly hash: Check<string | null>;
@@ -109,7 +109,7 @@ export function preparePolicy(policy: TrustPolicy): PreparedPolicy {
       key,
       fingerprint: spkiFingerprint(key),
       pemHash: sha256Hex(canonicalPem(key)),
-      hash: keyHash(key),
+      hash: k.hash === undefined ? keyHash(key) : configuredKeyHash(key, k.hash),
       scope: k.scope,
     };
   });

@@ -5,7 +5,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { keyHash } from '../signers/dsse.ts';
+import { configuredKeyHash, keyHash } from '../signers/dsse.ts';
 import { VerifyError } from '../error.ts';
 import { parseTrustedRoot } from '../keyless/trust-root.ts';
 import { parsePublicKey, pemBlocks } from './material.ts';
@@ -16,9 +16,13 @@ import { describeIssues } from '../document/zod-issues.ts';
 export const EMPTY_TRUST_POLICY: TrustPolicy = Object.freeze({ keys: [], anchors: [], identities: [] });
 
 const scope = z.array(z.string().min(1)).min(1).optional();
-const pemEntry = z
-  .strictObject({ id: z.string().min(1), pem: z.string().min(1).optional(), pemFile: z.string().min(1).optional(), scope })
-  .refine((e) => (e.pem === undefined) !== (e.pemFile === undefined), { message: 'give exactly one of pem, pemFile' });
+const pemFields = { id: z.string().min(1), pem: z.string().min(1).optional(), pemFile: z.string().min(1).optional(), scope };
+const onePem = (e: { pem?: string | undefined; pemFile?: string | undefined }): boolean =>
+  (e.pem === undefined) !== (e.pemFile === undefined);
+const pemEntry = z.strictObject(pemFields).refine(onePem, { message: 'give exactly one of pem, pemFile' });
+const keyEntry = z
+  .strictObject({ ...pemFields, hash: z.enum(['sha256', 'sha384', 'sha512']).optional() })
+  .refine(onePem, { message: 'give exactly one of pem, pemFile' });
 const identityEntry = z
   .strictObject({
     issuer: z.string().min(1),
@@ -37,7 +41,7 @@ const identityEntry = z
 const PolicyFileSchema = z.strictObject({
   $schema: z.string().optional(),
   version: z.literal(1).optional(),
-  keys: z.array(pemEntry).default([]),
+  keys: z.array(keyEntry).default([]),
   anchors: z.array(pemEntry).default([]),
   identities: z.array(identityEntry).default([]),
   sigstoreTrustedRoot: z.string().min(1).optional(),
@@ -103,10 +107,16 @@ export function readTrustPolicy(policyPath: string): LoadedPolicy {
     const pem = k.pem ?? read(`keys[${i}].pemFile`, k.pemFile ?? '');
     if (pem === undefined) continue;
     const key = parsePublicKey(pem);
-    const supported = key === undefined ? undefined : keyHash(key);
+    const supported = key === undefined ? undefined : k.hash === undefined ? keyHash(key) : configuredKeyHash(key, k.hash);
     if (supported === undefined) problems.push(`keys[${i}] "${k.id}": not a PEM public key`);
     else if (!supported.ok) problems.push(`keys[${i}] "${k.id}": ${supported.message}`);
-    else keys.push({ id: k.id, pem: pemBlocks(pem, 'PUBLIC KEY')[0] ?? pem, ...(k.scope ? { scope: k.scope } : {}) });
+    else
+      keys.push({
+        id: k.id,
+        pem: pemBlocks(pem, 'PUBLIC KEY')[0] ?? pem,
+        ...(k.scope ? { scope: k.scope } : {}),
+        ...(k.hash ? { hash: k.hash } : {}),
+      });
   }
   const anchors: TrustedAnchor[] = [];
   for (const [i, a] of doc.anchors.entries()) {

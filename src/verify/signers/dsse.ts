@@ -59,6 +59,18 @@ export function keyHash(key: KeyObject): Check<string | null> {
 }
 
 /**
+ * The digest for a key whose trust-policy entry names one (TrustedKey.hash): any of SHA-256/384/512 for ECDSA, as
+ * FIPS 186-5 allows a hash of any strength with any curve. Ed25519 takes none (it hashes internally).
+ */
+export function configuredKeyHash(key: KeyObject, hash: string): Check<string | null> {
+  if (key.asymmetricKeyType === 'ec') {
+    const curve = keyHash(key);
+    return curve.ok ? ok(hash) : curve;
+  }
+  return fail('UNSUPPORTED_KEY', `A ${key.asymmetricKeyType ?? 'unknown'} key takes no hash option; only ECDSA keys do.`);
+}
+
+/**
  * Verifies one signature; never throws (a malformed DER signature is just a failed check).
  * The KeyObject is passed bare, not as `{ key, dsaEncoding: 'der' }`: DER is node's default for a KeyObject
  * (crypto.verify docs), and an options object makes node probe it with two brand checks that throw and catch

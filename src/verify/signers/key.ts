@@ -1,10 +1,10 @@
-// Key mode: the bundle names a public key (OMS `publicKey.hint`, pre-1.1 `publicKey.rawBytes`) or a bare DSSE
-// envelope carries an optional keyid; the signature is checked against configured keys only.
+// Key mode: the bundle names a public key (OMS `publicKey.hint`, pre-1.1 `publicKey.rawBytes`), a bare DSSE
+// envelope carries an optional keyid, or a standalone Atlas manifest names no key at all; the signature is checked
+// against configured keys only.
 
+import type { KeyObject } from 'node:crypto';
 import { fail, ok } from '../check.ts';
 import type { Check, Failure } from '../check.ts';
-import { verifyEnvelope } from './dsse.ts';
-import type { Envelope } from '../document/envelope.ts';
 import { appliesTo, parsePublicKey, spkiFingerprint } from '../policy/material.ts';
 import type { PreparedKey } from '../policy/material.ts';
 import type { Signer } from '../types.ts';
@@ -38,13 +38,18 @@ function candidates(ref: KeyReference, keys: readonly PreparedKey[]): Check<read
   return ok(named.length > 0 ? named : keys);
 }
 
-/** Verifies the envelope under the configured key the document names (or each configured key in scope). */
+/** Whether the document's signature verifies under `key` with `hash` (null: the key hashes internally, Ed25519). */
+export type SignatureCheck = (key: KeyObject, hash: string | null) => boolean;
+
+/**
+ * Verifies the document's signature (`verifies`: over the DSSE PAE, or over an Atlas claim) under the configured key
+ * the document names, or each configured key in scope.
+ */
 export function verifyWithKey(
   ref: KeyReference,
-  envelope: Envelope,
+  verifies: SignatureCheck,
   keys: readonly PreparedKey[],
   subjectNames: readonly string[] | undefined,
-  allowLegacy = false,
 ): Check<Signer> {
   if (keys.length === 0)
     return fail('NO_TRUST_MATERIAL', 'The trust policy configures no keys, so a key-signed document cannot be trusted.');
@@ -62,13 +67,13 @@ export function verifyWithKey(
       unsupported ??= fail(hash.code, `Trust policy key "${k.id}": ${hash.message}`);
       continue;
     }
-    if (verifyEnvelope(envelope, k.key, hash.value, allowLegacy) !== 'invalid') {
+    if (verifies(k.key, hash.value)) {
       return ok({ kind: 'key', fingerprint: k.fingerprint, keyId: k.id });
     }
   }
   if (unsupported !== undefined && inScope.length === 1) return unsupported;
   const tried = inScope.map((k) => `"${k.id}"`).join(', ');
-  return fail('SIGNATURE_INVALID', `The DSSE signature does not verify under trust policy key ${tried}.`);
+  return fail('SIGNATURE_INVALID', `The signature does not verify under trust policy key ${tried}.`);
 }
 
 export function describeNames(names: readonly string[] | undefined): string {

@@ -6,9 +6,10 @@
 //     configures anchors; without anchors it goes to keyless verification, which rejects it unless the policy's
 //     Sigstore trusted root vouches for its issuer (a private Sigstore deployment).
 
+import type { KeyObject } from 'node:crypto';
 import { fail, ok } from '../check.ts';
 import type { Check } from '../check.ts';
-import type { Document } from '../document/bundle.ts';
+import type { Document, SignedDocument } from '../document/bundle.ts';
 import { isFulcioCertificate, parseCertificate, verifyChain } from './certificate.ts';
 import { keyHash, verifyEnvelope } from './dsse.ts';
 import type { Envelope } from '../document/envelope.ts';
@@ -32,12 +33,12 @@ export interface Claimed {
 }
 
 /**
- * The method the document itself asks for, from its verification material alone: a key (or a bare envelope), a
- * certificate chain, or a Sigstore (Fulcio) certificate. Authenticates nothing; callers use it to explain a mismatch
- * with the method they expected.
+ * The method the document itself asks for, from its verification material alone: a key (or a bare envelope or an
+ * Atlas manifest, which names no key), a certificate chain, or a Sigstore (Fulcio) certificate. Authenticates
+ * nothing; callers use it to explain a mismatch with the method they expected.
  */
 export function claimedMethod(doc: Document): VerificationMethod {
-  if (doc.kind === 'envelope' || doc.material.kind === 'publicKey') return 'key';
+  if (doc.kind !== 'bundle' || doc.material.kind === 'publicKey') return 'key';
   const leaf = parseCertificate(
     doc.material.kind === 'certificate' ? doc.material.certificate : (doc.material.certificates[0] ?? Buffer.alloc(0)),
   );
@@ -49,7 +50,7 @@ export function claimedMethod(doc: Document): VerificationMethod {
  * certificate chain; like the bundle's, they never end one.
  */
 export async function checkSignature(
-  doc: Document,
+  doc: SignedDocument,
   policy: TrustPolicy,
   now: Date,
   claimed: Claimed,
@@ -61,7 +62,8 @@ export async function checkSignature(
   // model_signing v0.2.0's PAE quirk is honoured only for the v0.2.0 predicate (dsse.ts legacyPae).
   const allowLegacy = claimed.predicateType === OMS_PREDICATE_LEGACY;
   if (doc.kind === 'envelope' || doc.material.kind === 'publicKey') {
-    return { method: 'key', result: verifyWithKey(keyReference(doc), envelope, prepared.keys, subjectNames, allowLegacy) };
+    const verifies = (key: KeyObject, hash: string | null) => verifyEnvelope(envelope, key, hash, allowLegacy) !== 'invalid';
+    return { method: 'key', result: verifyWithKey(keyReference(doc), verifies, prepared.keys, subjectNames) };
   }
   const chain = doc.material.kind === 'certificate' ? [doc.material.certificate] : doc.material.certificates;
   const leafDer = chain[0] ?? Buffer.alloc(0);
@@ -85,7 +87,7 @@ export async function checkSignature(
   };
 }
 
-function keyReference(doc: Document): KeyReference {
+function keyReference(doc: SignedDocument): KeyReference {
   const keyid = doc.envelope.signature.keyid;
   if (doc.kind === 'bundle' && doc.material.kind === 'publicKey') {
     if (doc.material.hint !== undefined) return { kind: 'hint', hint: doc.material.hint };

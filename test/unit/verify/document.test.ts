@@ -5,7 +5,7 @@ import { createPublicKey } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { verifyDocument } from '../../../src/verify/index.ts';
 import type { RejectionCode, VerificationResult } from '../../../src/verify/index.ts';
-import { OMS_KEY, SIMPLE, envelope, json, keyBundle, omsStatement, policy, sha256 } from './helpers/sign.ts';
+import { IN_TOTO, OMS_KEY, SIMPLE, envelope, json, keyBundle, omsStatement, policy, sha256 } from './helpers/sign.ts';
 
 const key = OMS_KEY.private();
 const trusted = policy({ keys: [{ id: 'oms', pem: OMS_KEY.publicPem() }] });
@@ -70,6 +70,23 @@ describe('documents that verify', () => {
       assert.equal((await verifyDocument(json(keyBundle(e, {})), trusted)).status, 'verified');
     });
   }
+
+  // protobuf's JSON mapping accepts the proto field name as well as lowerCamelCase; Atlas CLI writes payload_type.
+  const protoSpelled = () => {
+    const { payloadType, ...rest } = env();
+    return { payload_type: payloadType, ...rest };
+  };
+  test('a bare envelope spelling payload_type (the proto field name) is accepted', async () => {
+    const r = await verifyDocument(json(protoSpelled()), trusted);
+    assert.equal(r.status, 'verified');
+  });
+  test('so is a bundle whose dsseEnvelope spells payload_type', async () => {
+    assert.equal((await verifyDocument(json(keyBundle(protoSpelled() as never, {})), trusted)).status, 'verified');
+  });
+  test('both spellings with the same value are one field', async () => {
+    const both = { ...env(), payload_type: IN_TOTO };
+    assert.equal((await verifyDocument(json(both), trusted)).status, 'verified');
+  });
 
   test('the pre-1.1 OMS publicKey.rawBytes (base64 PEM text) picks the configured key', async () => {
     const pem = createPublicKey(OMS_KEY.publicPem()).export({ type: 'spki', format: 'pem' }).toString();
@@ -139,6 +156,13 @@ describe('MALFORMED_ENVELOPE', () => {
     expectCode({ ...good(), dsseEnvelope: { ...env(), payload: 'not base64!' } }, 'MALFORMED_ENVELOPE'));
   test('payloadType missing', () =>
     expectCode({ ...good(), dsseEnvelope: { ...env(), payloadType: undefined } }, 'MALFORMED_ENVELOPE'));
+  test('payloadType and payload_type with different values', async () => {
+    // The signature covers the camelCase type; a reader of the other spelling would see another type.
+    const r = await rejectedWith({ ...env(), payload_type: 'application/vnd.in-toto.other+json' }, 'MALFORMED_ENVELOPE');
+    assert.match(r.status === 'rejected' ? r.message : '', /payload_type/);
+  });
+  test('payload_type not a string', () =>
+    expectCode({ ...env(), payloadType: undefined, payload_type: 7 }, 'MALFORMED_ENVELOPE'));
   test('signature without sig', () =>
     expectCode({ ...good(), dsseEnvelope: { ...env(), signatures: [{ keyid: '' }] } }, 'MALFORMED_ENVELOPE'));
   test('empty sig', () => expectCode({ ...good(), dsseEnvelope: { ...env(), signatures: [{ sig: '' }] } }, 'MALFORMED_ENVELOPE'));

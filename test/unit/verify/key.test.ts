@@ -77,6 +77,23 @@ describe('key mode', () => {
     });
   }
 
+  // Atlas CLI signs with SHA-384 by default whatever the curve: a policy key may name its hash (docs/TRUST-POLICY.md).
+  test('a key whose policy entry names SHA-384 verifies a P-256 signature hashed with SHA-384, and only that', async () => {
+    const { publicKey, privateKey } = ec('P-256');
+    const doc = (hash: string) => json(envelope(omsStatement(SIMPLE), privateKey, { hash }));
+    const byCurve = policy({ keys: [{ id: 'atlas', pem: pemOf(publicKey) }] });
+    const sha384 = policy({ keys: [{ id: 'atlas', pem: pemOf(publicKey), hash: 'sha384' }] });
+    await expectCode(doc('sha384'), byCurve, 'SIGNATURE_INVALID');
+    assert.equal((await verifyDocument(doc('sha384'), sha384)).status, 'verified');
+    await expectCode(doc('sha256'), sha384, 'SIGNATURE_INVALID');
+  });
+
+  test('UNSUPPORTED_KEY: a hash named for an Ed25519 key in a caller-built policy', async () => {
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const p = policy({ keys: [{ id: 'ed', pem: pemOf(publicKey), hash: 'sha512' }] });
+    await expectCode(json(envelope(omsStatement(SIMPLE), privateKey)), p, 'UNSUPPORTED_KEY');
+  });
+
   test('Ed25519 bare DSSE envelope, found by keyid', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const other = ec('P-256').publicKey;

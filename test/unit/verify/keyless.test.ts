@@ -12,6 +12,7 @@ import type { Bundle } from '@sigstore/bundle';
 import { dsse, X509Certificate } from '@sigstore/core';
 import { toSignedEntity } from '@sigstore/verify';
 import type { SignedEntity } from '@sigstore/verify';
+import { verifyDocument } from '../../../src/verify/index.ts';
 import { verifyKeyless } from '../../../src/verify/keyless/keyless.ts';
 import { hashForKey, withKeyBoundHash } from '../../../src/verify/keyless/signature.ts';
 import { matchesScope } from '../../../src/verify/policy/scope.ts';
@@ -61,6 +62,14 @@ describe('verifyKeyless with reference OMS bundles', () => {
   }
 
   const { bundle, identity } = omsCase(KEYLESS_CASES[3] as string);
+
+  test('a bundle whose dsseEnvelope spells payload_type (protobuf field name) verifies the same', async () => {
+    const { payloadType, ...rest } = bundle['dsseEnvelope'] as Record<string, unknown>;
+    const spelled = { ...bundle, dsseEnvelope: { payload_type: payloadType, ...rest } };
+    const r = await verifyDocument(JSON.stringify(spelled), policy([identity]), { now: NOW });
+    assert.equal(r.status, 'verified', r.status === 'rejected' ? `${r.code}: ${r.message}` : '');
+    assert.equal(r.method, 'keyless');
+  });
 
   test('the wrong identity (oms case sigstore-wrong-identity_fail) is IDENTITY_MISMATCH', async () => {
     const wrong = omsCase('negative/sigstore-wrong-identity_fail');

@@ -74,6 +74,31 @@ describe('loadTrustPolicy', () => {
     assert.equal(typeof p.sigstoreTrustedRoot, 'object');
   });
 
+  test('a key may name the hash its signatures use', () => {
+    const p = loadTrustPolicy(
+      write('policy.json', {
+        keys: [
+          { id: 'atlas', pem: ecPem(), hash: 'sha384' },
+          { id: 'curve', pem: ecPem() },
+        ],
+      }),
+    );
+    assert.deepEqual(
+      p.keys.map((k) => [k.id, k.hash]),
+      [
+        ['atlas', 'sha384'],
+        ['curve', undefined],
+      ],
+    );
+  });
+  test('a hash that is not SHA-256/384/512', () =>
+    expectInvalid({ keys: [{ id: 'a', pem: ecPem(), hash: 'md5' }] }, /keys\[0\]\.hash/));
+  test('a hash for an Ed25519 key', () => {
+    const ed = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expectInvalid({ keys: [{ id: 'ed', pem: ed, hash: 'sha512' }] }, /keys\[0\] "ed"/, /no hash option/);
+  });
+  test('anchors take no hash', () => expectInvalid({ anchors: [{ id: 'ca', pem: pki('root.pem'), hash: 'sha384' }] }, /hash/));
+
   test('an empty object trusts nothing', () => {
     assert.deepEqual(loadTrustPolicy(write('policy.json', {})), { keys: [], anchors: [], identities: [] });
   });
