@@ -7,7 +7,7 @@
 
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -50,6 +50,8 @@ interface Row {
   readonly maxMs: number;
   /** median minus the floor's median: what `mpg` adds to starting Node. */
   readonly overFloorMs: number;
+  /** median CPU time (user + system) of the process, when /proc tells it. */
+  readonly medianCpuMs?: number;
 }
 
 class BenchAbort extends Error {}
@@ -117,15 +119,33 @@ function cases(dir: string): Case[] {
   ];
 }
 
-function once(c: Case): Promise<{ ms: number; stdout: string }> {
+/**
+ * CPU milliseconds of this process's exited children so far (/proc/self/stat cutime + cstime, Linux; 10 ms ticks),
+ * undefined elsewhere. Children run one at a time here, so the difference around one run is that run's CPU time:
+ * unlike wall time, it hardly grows with the machine's load.
+ */
+function childrenCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function once(c: Case): Promise<{ ms: number; cpuMs: number | undefined; stdout: string }> {
   const { args } = c;
   const env = { ...process.env, ...c.env };
+  const cpuBefore = childrenCpuMs();
   const start = performance.now();
   return new Promise((resolve, reject) => {
     execFile(process.execPath, [...args], { cwd: REPO, env, timeout: 60_000 }, (error, stdout, stderr) => {
       const ms = performance.now() - start;
+      const cpuAfter = childrenCpuMs();
+      const cpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore;
       if (error) reject(new BenchAbort(`${args.slice(0, 3).join(' ')} failed: ${error.message} ${stderr}`));
-      else resolve({ ms, stdout });
+      else resolve({ ms, cpuMs, stdout });
     });
   });
 }
@@ -140,11 +160,13 @@ async function measure(all: readonly Case[], runs: number): Promise<Row[]> {
   // one unmeasured run each: the page cache holds the sources afterwards, as it does for a person's second command
   for (const c of all) c.check((await once(c)).stdout);
   const times: number[][] = all.map(() => []);
+  const cpu: number[][] = all.map(() => []);
   for (let r = 0; r < runs; r++) {
     for (const [i, c] of all.entries()) {
-      const { ms, stdout } = await once(c);
+      const { ms, cpuMs, stdout } = await once(c);
       c.check(stdout);
       times[i]?.push(ms);
+      if (cpuMs !== undefined) cpu[i]?.push(cpuMs);
     }
   }
   const floor = median(times[0] ?? []);
@@ -158,6 +180,7 @@ async function measure(all: readonly Case[], runs: number): Promise<Row[]> {
       minMs: Math.min(...t),
       maxMs: Math.max(...t),
       overFloorMs: median(t) - floor,
+      ...((cpu[i]?.length ?? 0) === t.length ? { medianCpuMs: median(cpu[i] ?? []) } : {}),
     };
   });
 }
@@ -172,6 +195,7 @@ function report(rows: readonly Row[]): string {
       { title: 'min ms', align: 'right', cell: (r: Row) => ms(r.minMs) },
       { title: 'max ms', align: 'right', cell: (r: Row) => ms(r.maxMs) },
       { title: 'over floor ms', align: 'right', cell: (r: Row) => (r.case === 'node-floor' ? '' : ms(r.overFloorMs)) },
+      { title: 'median CPU ms', align: 'right', cell: (r: Row) => (r.medianCpuMs === undefined ? '' : ms(r.medianCpuMs)) },
     ],
     rows,
   );
