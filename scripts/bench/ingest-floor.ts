@@ -49,12 +49,16 @@ export async function measureFloor(env: { NEO4J_URI: string; REDIS_URL: string }
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(queueName, { connection: redis });
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.submitters });
-  // What src/ingest/worker.ts does with a job before ingestDocument, then the smallest durable write.
+  // What src/ingest/worker.ts does with a job around ingestDocument (parse the data, drop the stored document from
+  // the job), with the smallest durable write in place of ingestDocument.
   const worker = new Worker(
     queueName,
     async (job) => {
       const data = jobDataSchema.parse(job.data);
-      await emptyWrite(graph, tag, Buffer.from(data.document, 'base64').length);
+      if ('stored' in data) return;
+      const { document, ...meta } = data;
+      await emptyWrite(graph, tag, Buffer.from(document, 'base64').length);
+      await job.updateData({ stored: true, ...meta });
     },
     { connection: workerRedis, concurrency: options.concurrency },
   );
