@@ -21,12 +21,13 @@ export interface RunningService {
 
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
   const policy = trustPolicy(config, log);
-  const graph = connectGraph({
+  const neo4j = {
     uri: config.NEO4J_URI,
     user: config.NEO4J_USER,
     password: config.NEO4J_PASSWORD,
     database: config.NEO4J_DATABASE,
-  });
+  };
+  const graph = connectGraph(neo4j);
   await waitForGraph(graph, 60_000);
   const migrations = await applyMigrations(graph, MIGRATIONS_DIR);
   if (migrations.applied.length > 0) log.info('applied migrations', { applied: migrations.applied });
@@ -72,7 +73,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   const authorizer = createAuthorizer({ read: config.API_READ_TOKENS, ingest: config.API_INGEST_TOKENS });
   if (!authorizer.enabled && config.ROLE !== 'worker') log.warn('no API tokens configured: every request is allowed');
-  const boms = createBomExporter();
+  const boms = createBomExporter({ graph: neo4j });
   const context = {
     graph,
     queue,

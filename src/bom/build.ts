@@ -8,9 +8,6 @@ import { buildSpdx } from './spdx.ts';
 export type BomFormat = 'CYCLONEDX_1_6' | 'CYCLONEDX_1_7' | 'SPDX_3_0_1';
 export const BOM_FORMATS: readonly BomFormat[] = ['CYCLONEDX_1_6', 'CYCLONEDX_1_7', 'SPDX_3_0_1'];
 
-/** Builds a document from a subject (the thread it runs on is the caller's choice). */
-export type BomBuilder = (subject: BomSubject, format: BomFormat, options: BomOptions) => Promise<object>;
-
 export async function buildBom(subject: BomSubject, format: BomFormat, options: BomOptions): Promise<object> {
   switch (format) {
     case 'CYCLONEDX_1_6':

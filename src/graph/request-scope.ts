@@ -25,6 +25,11 @@ export function withQueryScope<T>(scope: QueryScope, work: () => Promise<T>): Pr
   return scopes.run(scope, work);
 }
 
+/** The deadline (epoch ms) of the request being served, for work handed to another thread; undefined outside one. */
+export function queryDeadline(): number | undefined {
+  return scopes.getStore()?.deadline;
+}
+
 /** The transaction settings for a query starting now, or null outside a request scope; throws when it must not start. */
 function scopedTransaction(health: GraphHealth): { scope: QueryScope; timeout: number } | null {
   const scope = scopes.getStore();
