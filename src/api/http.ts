@@ -182,6 +182,16 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
     },
   );
   server.maxConnections = limits.maxConnections;
+  // A connection that has not sent a whole request's headers within the headers timeout is closed: Node's own
+  // timeouts start only once a request begins, so a connection that never sends a byte would hold its slot forever.
+  const unanswered = new WeakMap<object, NodeJS.Timeout>();
+  server.on('connection', (socket) => {
+    const timer = setTimeout(() => socket.destroy(), limits.headersTimeoutMs);
+    timer.unref();
+    unanswered.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
+  });
+  server.on('request', (request: IncomingMessage) => clearTimeout(unanswered.get(request.socket)));
   return server;
 }
 
