@@ -59,14 +59,36 @@ export const configSchema = z.object({
   TRUST_POLICY_FILE: z.string().min(1).optional(),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
+  /** Largest document accepted while no API tokens are configured (anyone may submit then); larger ones need a token. */
+  OPEN_INGEST_MAX_BYTES: positiveInt.default(1024 * 1024),
+  /** Share of Redis maxmemory above which new documents are refused with QUEUE_FULL (and /readyz says not ready). */
+  REDIS_MEMORY_HIGH_WATER: z.coerce.number().gt(0).max(1).default(0.8),
   /** Comma-separated bearer tokens that may read (GraphQL, submission status). Unset together with API_INGEST_TOKENS = no auth. */
   API_READ_TOKENS: tokenList,
   /** Comma-separated bearer tokens that may submit and replay (and read). */
   API_INGEST_TOKENS: tokenList,
   /** Deepest GraphQL selection accepted. */
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
-  /** Largest GraphQL query cost accepted (fields × page sizes, see src/api/query-limits.ts). */
+  /** Largest GraphQL query cost accepted (fields × page sizes + traversal work, see src/api/query-limits.ts). */
   GRAPHQL_MAX_COST: positiveInt.default(50_000),
+  /** Most traversal fields (lineage, incidentTrace, modelsTrainedOn, aiBom) in one GraphQL operation. */
+  GRAPHQL_MAX_TRAVERSALS: positiveInt.default(4),
+  /** Largest GraphQL request body, in bytes. */
+  GRAPHQL_MAX_BYTES: positiveInt.default(64 * 1024),
+  /** Largest GraphQL answer, in bytes; a larger one is replaced by RESULT_TOO_LARGE. */
+  GRAPHQL_MAX_RESPONSE_BYTES: positiveInt.default(32 * 1024 * 1024),
+  /** Deadline of one GraphQL operation or REST read, in ms: its Neo4j queries are stopped then and it answers QUERY_TIMEOUT. */
+  QUERY_TIMEOUT_MS: positiveInt.default(10_000),
+  /** Most components and parts one AI-BOM may list; a larger one is refused with RESULT_TOO_LARGE. */
+  BOM_MAX_COMPONENTS: positiveInt.default(50_000),
+  /** Time a client has to send a request's headers, in ms. */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(30_000),
+  /** Time a client has to send a whole request, body included, in ms (at least HTTP_HEADERS_TIMEOUT_MS). */
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(120_000),
+  /** How long an idle keep-alive connection stays open, in ms. */
+  HTTP_KEEPALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+  /** Most open HTTP connections; further ones are closed at once. */
+  HTTP_MAX_CONNECTIONS: positiveInt.default(1000),
   /** Most nodes one `lineage` answer may have; a larger one is refused with RESULT_TOO_LARGE (lists page instead). */
   LINEAGE_MAX_NODES: positiveInt.default(10_000),
   /** Base URL clients reach the service at; exported AI-BOMs then link each attestation as <PUBLIC_URL>/v1/attestations/<digest>. */
@@ -76,6 +98,13 @@ export const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Checks between keys, on top of each key's own. */
+function crossCheck(config: Config): string[] {
+  return config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS
+    ? ['HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS']
+    : [];
+}
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID' as const;
@@ -104,5 +133,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       }),
     );
   }
+  const conflicts = crossCheck(parsed.data);
+  if (conflicts.length > 0) throw new ConfigError(conflicts);
   return parsed.data;
 }

@@ -3,8 +3,9 @@
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createAuthorizer, createHttpServer, createMetrics } from './api/index.ts';
+import { createBomExporter } from './bom/index.ts';
 import { loadConfig, type Config } from './config.ts';
-import { applyMigrations, connectGraph, waitForGraph } from './graph/index.ts';
+import { applyMigrations, closeGraph, connectGraph, waitForGraph } from './graph/index.ts';
 import { createIngestQueue, startIngestWorker, type IngestWorker } from './ingest/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { EMPTY_TRUST_POLICY, TrustPolicyStore, type TrustPolicy } from './verify/index.ts';
@@ -20,23 +21,32 @@ export interface RunningService {
 
 export async function startService(config: Config, log: Logger): Promise<RunningService> {
   const policy = trustPolicy(config, log);
-  const graph = connectGraph({
+  const neo4j = {
     uri: config.NEO4J_URI,
     user: config.NEO4J_USER,
     password: config.NEO4J_PASSWORD,
     database: config.NEO4J_DATABASE,
-  });
+  };
+  const graph = connectGraph(neo4j);
   await waitForGraph(graph, 60_000);
   const migrations = await applyMigrations(graph, MIGRATIONS_DIR);
   if (migrations.applied.length > 0) log.info('applied migrations', { applied: migrations.applied });
+  // From here on, requests fail fast while Neo4j is unreachable instead of each waiting for the driver's retries.
+  graph.health?.watch();
+  // Redis errors are logged once per kind while they last, not once per reconnect attempt (every few ms).
+  const redisErrors = throttled((error: Error, source: string) =>
+    log.warn('redis connection error', { source, error: { name: error.name, message: error.message } }),
+  );
 
   const queue = createIngestQueue({
     redisUrl: config.REDIS_URL,
     queueName: config.QUEUE_NAME,
     attempts: config.JOB_ATTEMPTS,
     backoffMs: config.JOB_BACKOFF_MS,
+    memoryHighWater: config.REDIS_MEMORY_HIGH_WATER,
+    onError: (error) => redisErrors(error, 'queue'),
   });
-  const metrics = createMetrics(() => queue.depth());
+  const metrics = createMetrics(queue);
 
   let worker: IngestWorker | null = null;
   if (config.ROLE !== 'api') {
@@ -46,6 +56,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
         queueName: config.QUEUE_NAME,
         concurrency: config.WORKER_CONCURRENCY,
         lockMs: config.WORKER_LOCK_MS,
+        onError: (error) => redisErrors(error, 'worker'),
         onResult(event) {
           if (event.kind === 'error') {
             metrics.countOutcome('error', null);
@@ -62,17 +73,34 @@ export async function startService(config: Config, log: Logger): Promise<Running
 
   const authorizer = createAuthorizer({ read: config.API_READ_TOKENS, ingest: config.API_INGEST_TOKENS });
   if (!authorizer.enabled && config.ROLE !== 'worker') log.warn('no API tokens configured: every request is allowed');
+  const boms = createBomExporter({ graph: neo4j });
   const context = {
     graph,
     queue,
+    boms,
     maxLineageNodes: config.LINEAGE_MAX_NODES,
+    maxBomComponents: config.BOM_MAX_COMPONENTS,
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
   };
   const server = createHttpServer(context, metrics, {
     maxBodyBytes: config.MAX_BODY_BYTES,
+    openIngestMaxBytes: config.OPEN_INGEST_MAX_BYTES,
+    server: {
+      headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: config.HTTP_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: config.HTTP_MAX_CONNECTIONS,
+      queryTimeoutMs: config.QUERY_TIMEOUT_MS,
+      graphqlMaxBytes: config.GRAPHQL_MAX_BYTES,
+      maxResponseBytes: config.GRAPHQL_MAX_RESPONSE_BYTES,
+    },
     serveApi: config.ROLE !== 'worker',
     graphiql: process.env['NODE_ENV'] !== 'production',
-    limits: { maxDepth: config.GRAPHQL_MAX_DEPTH, maxCost: config.GRAPHQL_MAX_COST },
+    limits: {
+      maxDepth: config.GRAPHQL_MAX_DEPTH,
+      maxCost: config.GRAPHQL_MAX_COST,
+      maxTraversals: config.GRAPHQL_MAX_TRAVERSALS,
+    },
     authorizer,
     onInternalError: (error) => log.error('internal error', { error }),
   });
@@ -92,10 +120,23 @@ export async function startService(config: Config, log: Logger): Promise<Running
         server.closeAllConnections();
         await worker?.close();
         await queue.close();
-        await graph.driver.close();
+        await boms.close();
+        await closeGraph(graph);
       })();
       return closing;
     },
+  };
+}
+
+/** `report` for the first error of each message, then again for the same one only after `quietMs`. */
+function throttled<A extends unknown[]>(report: (error: Error, ...rest: A) => void, quietMs = 10_000) {
+  const last = new Map<string, number>();
+  return (error: Error, ...rest: A): void => {
+    const now = Date.now();
+    if (now - (last.get(error.message) ?? -Infinity) < quietMs) return;
+    if (last.size > 100) last.clear();
+    last.set(error.message, now);
+    report(error, ...rest);
   };
 }
 

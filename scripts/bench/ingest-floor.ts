@@ -50,14 +50,18 @@ export async function measureFloor(env: { NEO4J_URI: string; REDIS_URL: string }
   const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue(queueName, { connection: redis });
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.submitters });
-  // What src/ingest/worker.ts does with a job before ingestDocument, then the smallest durable write, keyed by the
-  // job id (the document digest) so that the writes can be counted, each once, after the run.
+  // What src/ingest/worker.ts does with a job around ingestDocument (parse the data, drop the stored document from
+  // the job), with the smallest durable write in place of ingestDocument, keyed by the job id (the document digest)
+  // so that the writes can be counted, each once, after the run.
   const worker = new Worker(
     queueName,
     async (job) => {
       const data = jobDataSchema.parse(job.data);
-      if (Buffer.from(data.document, 'base64').length === 0) throw new Error(`job ${job.id} has no document`);
+      if ('stored' in data) return;
+      const { document, ...meta } = data;
+      if (Buffer.from(document, 'base64').length === 0) throw new Error(`job ${job.id} has no document`);
       await emptyWrite(graph, tag, job.id ?? '');
+      await job.updateData({ stored: true, ...meta });
     },
     { connection: workerRedis, concurrency: options.concurrency },
   );

@@ -1,6 +1,9 @@
-// What every resolver may use. Built once per server, shared by all requests (it holds no request state).
+// What every resolver may use. Built once per server and shared by all requests, except `budget`, which the GraphQL
+// handler gives each operation.
 import type { GraphConnection } from '../graph/index.ts';
 import type { IngestQueue } from '../ingest/index.ts';
+import type { BomExporter } from '../bom/index.ts';
+import type { OperationBudget } from './budget.ts';
 import type { TraceCache } from './resolvers/trace-cache.ts';
 
 export interface ApiContext {
@@ -12,4 +15,10 @@ export interface ApiContext {
   readonly maxLineageNodes: number;
   /** recent trace answers for paging (set by the GraphQL handler; absent = every page traces again). */
   readonly traces?: TraceCache;
+  /** what this operation may still read (set per operation by the GraphQL handler). */
+  readonly budget?: OperationBudget;
+  /** most components and parts one AI-BOM may list (BOM_MAX_COMPONENTS; absent = no limit). */
+  readonly maxBomComponents?: number;
+  /** builds and validates AI-BOMs off the event loop (absent = on it, as tests of the resolvers may do). */
+  readonly boms?: BomExporter;
 }

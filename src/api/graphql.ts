@@ -5,7 +5,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { ApiContext } from './context.ts';
-import { ApiError } from './errors.ts';
+import { OperationBudget } from './budget.ts';
+import { toApiError } from './errors.ts';
 import { artifact } from './resolvers/artifact.ts';
 import { attestation } from './resolvers/attestation.ts';
 import { dataset } from './resolvers/dataset.ts';
@@ -52,32 +53,25 @@ export function createGraphqlHandler(
     landingPage: false,
     // Expected errors are answers, not incidents; unexpected ones are logged once below, by us.
     logging: false,
-    context: () => shared,
+    // Each operation gets its own budget of lineage nodes (one operation may ask for a few lineages, not a few large ones).
+    context: () => ({ ...shared, budget: new OperationBudget(shared.maxLineageNodes) }),
     plugins: [useQueryLimits(options.limits)],
     maskedErrors: {
-      // Our own errors keep their code and message; everything else becomes a generic INTERNAL.
+      // One mapper for REST and GraphQL (errors.ts); GraphQL's own errors (bad variables, unknown fields, the limits)
+      // are the client's and keep their message, with a code.
       maskError(error, message) {
         const original = error instanceof GraphQLError ? error.originalError : error;
-        if (original instanceof ApiError) return original.toGraphQLError();
-        const code = (original as { code?: unknown } | undefined)?.code;
-        if (code === 'TOO_LARGE') {
-          return new GraphQLError('the answer needs more memory than the database allows one query: ask a smaller question', {
-            extensions: { code: 'RESULT_TOO_LARGE' },
-          });
+        if (error instanceof GraphQLError && (original === undefined || original === null || original instanceof GraphQLError)) {
+          if (error.extensions['code']) return error;
+          const code = (original instanceof GraphQLError ? original.extensions['code'] : undefined) ?? 'BAD_USER_INPUT';
+          return new GraphQLError(error.message, { ...error, extensions: { ...error.extensions, code } });
         }
-        if (code === 'UNAVAILABLE' || code === 'QUEUE_UNAVAILABLE') {
-          return new GraphQLError('a backing service is unavailable; try again shortly', {
-            extensions: { code: 'SERVICE_UNAVAILABLE' },
-          });
+        const mapped = toApiError(original ?? error);
+        if (mapped.code === 'INTERNAL') {
+          options.onInternalError(original ?? error);
+          return new GraphQLError(message, { extensions: { code: 'INTERNAL' } });
         }
-        // GraphQL's own errors (bad variables, unknown fields) are the client's: keep them, with a code.
-        if (error instanceof GraphQLError && (original === undefined || original instanceof GraphQLError)) {
-          return error.extensions['code']
-            ? error
-            : new GraphQLError(error.message, { ...error, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
-        }
-        options.onInternalError(original ?? error);
-        return new GraphQLError(message, { extensions: { code: 'INTERNAL' } });
+        return mapped.toGraphQLError(error instanceof GraphQLError ? error : undefined);
       },
     },
   });

@@ -1,19 +1,43 @@
-// The HTTP surface: REST ingest, GraphQL, health and metrics on one node:http server.
+// The HTTP surface: REST ingest, GraphQL, health and metrics on one node:http server, with timeouts for slow clients
+// and a cap on connections (docs/OPERATIONS.md).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { pingGraph } from '../graph/index.ts';
-import { IngestError, isSubmissionId, submissionStatus } from '../ingest/index.ts';
+import { isSubmissionId, submissionStatus } from '../ingest/index.ts';
 import type { Authorizer } from './auth.ts';
 import { readBody } from './body.ts';
 import type { ApiContext } from './context.ts';
-import { ApiError } from './errors.ts';
+import { ApiError, quote, toApiError } from './errors.ts';
 import { EXPLORER_DIR, EXPLORER_PATH, serveExplorer } from './explorer-static.ts';
+import { serveGraphql } from './graphql-http.ts';
 import { createGraphqlHandler } from './graphql.ts';
 import type { Metrics } from './metrics.ts';
 import type { QueryLimits } from './query-limits.ts';
+import { guarded } from './request-guard.ts';
 import { submissionObject } from './resolvers/views.ts';
+
+/** Timeouts and caps of the server itself: what one slow or greedy client may hold. */
+export interface ServerLimits {
+  /** ms to receive a request's headers (HTTP_HEADERS_TIMEOUT_MS). */
+  readonly headersTimeoutMs: number;
+  /** ms to receive a whole request, body included (HTTP_REQUEST_TIMEOUT_MS). */
+  readonly requestTimeoutMs: number;
+  /** ms an idle keep-alive connection stays open (HTTP_KEEPALIVE_TIMEOUT_MS). */
+  readonly keepAliveTimeoutMs: number;
+  /** open connections at most; more are closed at once (HTTP_MAX_CONNECTIONS). */
+  readonly maxConnections: number;
+  /** ms a GraphQL operation or a REST read may take (QUERY_TIMEOUT_MS). */
+  readonly queryTimeoutMs: number;
+  /** largest GraphQL request body (GRAPHQL_MAX_BYTES). */
+  readonly graphqlMaxBytes: number;
+  /** largest GraphQL answer (GRAPHQL_MAX_RESPONSE_BYTES). */
+  readonly maxResponseBytes: number;
+}
 
 export interface HttpOptions {
   readonly maxBodyBytes: number;
+  /** largest document accepted when no API tokens are configured (OPEN_INGEST_MAX_BYTES). */
+  readonly openIngestMaxBytes: number;
+  readonly server: ServerLimits;
   /** false in a worker-only process: only health and metrics are served. */
   readonly serveApi: boolean;
   readonly graphiql: boolean;
@@ -32,6 +56,8 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
     onInternalError: options.onInternalError,
   });
   const auth = options.authorizer;
+  const limits = options.server;
+  const guard = { timeoutMs: limits.queryTimeoutMs, health: context.graph.health };
 
   async function route(request: IncomingMessage, response: ServerResponse): Promise<string> {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -59,14 +85,18 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
         sendJson(response, error.httpStatus, { errors: [{ message: error.message, extensions: { code: error.code } }] });
         return 'graphql';
       }
-      // requestListener writes the response itself (handleNodeRequestAndResponse only returns it).
-      await graphql.requestListener(request, response);
+      await serveGraphql(graphql, request, response, {
+        ...guard,
+        maxBodyBytes: limits.graphqlMaxBytes,
+        maxResponseBytes: limits.maxResponseBytes,
+        onInternalError: options.onInternalError,
+      });
       return 'graphql';
     }
     if (options.serveApi && url.pathname === '/v1/attestations') {
       if (method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', 'use POST to submit an attestation');
       auth.require(request, 'ingest');
-      const body = await readBody(request, options.maxBodyBytes);
+      const body = await readDocument(request, auth.enabled, options);
       const origin = url.searchParams.get('origin') ?? headerValue(request, 'x-attestation-origin') ?? 'http';
       const submitted = await context.queue.submit(body, {
         origin,
@@ -109,57 +139,109 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
     if (options.serveApi && match) {
       if (method !== 'GET') throw new ApiError('METHOD_NOT_ALLOWED', 'use GET to read a submission');
       auth.require(request, 'read');
-      const id = decodeURIComponent(match[1] ?? '');
-      if (!isSubmissionId(id)) throw new ApiError('INVALID_DIGEST', `"${id}" is not a submission id (sha256:<64 hex>)`);
-      const status = await submissionStatus(id, context.graph, context.queue);
+      const id = decodePath(match[1] ?? '');
+      if (!isSubmissionId(id)) throw new ApiError('INVALID_DIGEST', `${quote(id)} is not a submission id (sha256:<64 hex>)`);
+      const status = await guarded(guard, () => submissionStatus(id, context.graph, context.queue));
       if (!status) throw new ApiError('NOT_FOUND', `no submission ${id}`);
       sendJson(response, 200, submissionObject(status));
       return 'status';
     }
-    throw new ApiError('NOT_FOUND', `no route for ${method} ${url.pathname}`);
+    throw new ApiError('NOT_FOUND', `no route for ${quote(method)} ${quote(url.pathname)}`);
   }
 
-  return createServer((request, response) => {
-    const started = process.hrtime.bigint();
-    route(request, response)
-      .catch((error: unknown) => {
-        const apiError = toApiError(error);
-        if (apiError.code === 'INTERNAL') options.onInternalError(error);
-        if (!response.headersSent) {
-          if (apiError.code === 'PAYLOAD_TOO_LARGE') response.setHeader('connection', 'close');
-          sendJson(response, apiError.httpStatus, { error: { code: apiError.code, message: apiError.message } });
-        } else {
-          response.end();
-        }
-        return 'error';
-      })
-      .then((name) => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        metrics.observeRequest(name, request.method ?? 'GET', response.statusCode, seconds);
-      })
-      .catch(() => {
-        // Metrics must never take a request down.
-      });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often the two timeouts above are checked (default 30 s, which would let a slow client stay that much longer).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    (request, response) => {
+      const started = process.hrtime.bigint();
+      route(request, response)
+        .catch((error: unknown) => {
+          const apiError = toApiError(error);
+          if (apiError.code === 'INTERNAL') options.onInternalError(error);
+          if (!response.headersSent && !response.destroyed) {
+            if (apiError.code === 'PAYLOAD_TOO_LARGE') response.setHeader('connection', 'close');
+            if (apiError.retryable) response.setHeader('retry-after', '5');
+            sendJson(response, apiError.httpStatus, { error: { code: apiError.code, message: apiError.message } });
+          } else {
+            response.end();
+          }
+          return 'error';
+        })
+        .then((name) => {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          metrics.observeRequest(name, request.method ?? 'GET', response.statusCode, seconds);
+        })
+        .catch(() => {
+          // Metrics must never take a request down.
+        });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  // A connection that has not sent a whole request's headers within the headers timeout is closed: Node's own
+  // timeouts start only once a request begins, so a connection that never sends a byte would hold its slot forever.
+  const unanswered = new WeakMap<object, NodeJS.Timeout>();
+  server.on('connection', (socket) => {
+    const timer = setTimeout(() => socket.destroy(), limits.headersTimeoutMs);
+    timer.unref();
+    unanswered.set(socket, timer);
+    socket.once('close', () => clearTimeout(timer));
   });
+  server.on('request', (request: IncomingMessage) => clearTimeout(unanswered.get(request.socket)));
+  return server;
+}
+
+/**
+ * The body of a submission. Without API tokens anyone may submit, so only documents up to OPEN_INGEST_MAX_BYTES are
+ * taken: larger ones (up to MAX_BODY_BYTES) need an ingest token.
+ */
+async function readDocument(request: IncomingMessage, authenticated: boolean, options: HttpOptions): Promise<Buffer> {
+  const open = !authenticated && options.openIngestMaxBytes < options.maxBodyBytes;
+  try {
+    return await readBody(request, open ? options.openIngestMaxBytes : options.maxBodyBytes);
+  } catch (error) {
+    if (!(open && error instanceof ApiError && error.code === 'PAYLOAD_TOO_LARGE')) throw error;
+    throw new ApiError(
+      'PAYLOAD_TOO_LARGE',
+      `${error.message}: without API tokens the service takes documents up to ${options.openIngestMaxBytes} bytes; configure API_INGEST_TOKENS to submit up to ${options.maxBodyBytes}`,
+    );
+  }
+}
+
+/** A path segment, percent-decoded; a malformed escape (`%`, `%zz`) is the client's bad digest, not a fault. */
+function decodePath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new ApiError('INVALID_DIGEST', `${quote(segment)} is not a submission id: it has a malformed percent-encoding`);
+  }
 }
 
 async function readiness(context: ApiContext, response: ServerResponse): Promise<void> {
-  const [neo4j, redis] = await Promise.allSettled([pingGraph(context.graph), context.queue.ping()]);
-  const checks = { neo4j: neo4j.status === 'fulfilled' ? 'ok' : 'down', redis: redis.status === 'fulfilled' ? 'ok' : 'down' };
-  const ready = checks.neo4j === 'ok' && checks.redis === 'ok';
-  sendJson(response, ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', checks });
-}
-
-function toApiError(error: unknown): ApiError {
-  if (error instanceof ApiError) return error;
-  if (error instanceof IngestError) {
-    if (error.code === 'QUEUE_UNAVAILABLE')
-      return new ApiError('SERVICE_UNAVAILABLE', 'the ingest queue is unavailable; try again shortly');
-    if (error.code === 'EMPTY_DOCUMENT') return new ApiError('BAD_REQUEST', error.message);
-  }
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'UNAVAILABLE') return new ApiError('SERVICE_UNAVAILABLE', 'the graph database is unavailable; try again shortly');
-  return new ApiError('INTERNAL', 'internal error', { cause: error });
+  const [neo4j, redis, memory] = await Promise.allSettled([
+    pingGraph(context.graph),
+    context.queue.ping(),
+    context.queue.memory(),
+  ]);
+  const queueMemory = memory.status === 'fulfilled' ? (memory.value.full ? 'full' : 'ok') : 'unknown';
+  const checks = {
+    neo4j: neo4j.status === 'fulfilled' ? 'ok' : 'down',
+    redis: redis.status === 'fulfilled' ? 'ok' : 'down',
+    // Near Redis's memory limit new documents are refused (QUEUE_FULL): not ready to take submissions.
+    queueMemory,
+  };
+  const ready = checks.neo4j === 'ok' && checks.redis === 'ok' && queueMemory !== 'full';
+  sendJson(response, ready ? 200 : 503, {
+    status: ready ? 'ready' : 'unavailable',
+    checks,
+    ...(memory.status === 'fulfilled'
+      ? { redisMemory: { usedBytes: memory.value.usedBytes, maxBytes: memory.value.maxBytes } }
+      : {}),
+  });
 }
 
 function headerValue(request: IncomingMessage, name: string): string | null {

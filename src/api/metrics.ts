@@ -1,5 +1,6 @@
 // Prometheus metrics for the API and the worker, in a registry of our own (no global state).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueMemory } from '../ingest/index.ts';
 
 export interface Metrics {
   readonly registry: Registry;
@@ -8,8 +9,13 @@ export interface Metrics {
   countOutcome(outcome: 'verified' | 'rejected' | 'error', code: string | null): void;
 }
 
-/** `queueDepth` is read on every scrape, so the gauge is never stale. */
-export function createMetrics(queueDepth: () => Promise<number>): Metrics {
+/** What the queue gauges read on every scrape, so they are never stale. */
+export interface QueueProbes {
+  depth(): Promise<number>;
+  memory(): Promise<QueueMemory>;
+}
+
+export function createMetrics(queue: QueueProbes): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'mpg_' });
   const requests = new Counter({
@@ -43,10 +49,46 @@ export function createMetrics(queueDepth: () => Promise<number>): Metrics {
     registers: [registry],
     async collect() {
       try {
-        this.set(await queueDepth());
+        this.set(await queue.depth());
       } catch {
         // Redis down: leave the last value; readiness reports the outage.
       }
+    },
+  });
+  // One read of Redis memory per scrape, shared by the three gauges below.
+  let memory: Promise<QueueMemory | null> | null = null;
+  const readMemory = (): Promise<QueueMemory | null> => {
+    memory ??= queue
+      .memory()
+      .catch(() => null)
+      .finally(() => setTimeout(() => (memory = null), 100).unref());
+    return memory;
+  };
+  new Gauge({
+    name: 'mpg_redis_memory_used_bytes',
+    help: 'Memory Redis uses (INFO used_memory); the queue refuses new documents near redis maxmemory.',
+    registers: [registry],
+    async collect() {
+      const read = await readMemory();
+      if (read) this.set(read.usedBytes);
+    },
+  });
+  new Gauge({
+    name: 'mpg_redis_memory_max_bytes',
+    help: 'Redis maxmemory (0 = unlimited).',
+    registers: [registry],
+    async collect() {
+      const read = await readMemory();
+      if (read) this.set(read.maxBytes ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'mpg_queue_memory_full',
+    help: '1 while new documents are refused with QUEUE_FULL because Redis is near its memory limit.',
+    registers: [registry],
+    async collect() {
+      const read = await readMemory();
+      if (read) this.set(read.full ? 1 : 0);
     },
   });
   return {

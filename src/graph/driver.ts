@@ -1,10 +1,15 @@
 // One Neo4j driver per process, shared by the API and the worker.
 import neo4j, { type Driver } from 'neo4j-driver';
-import { toGraphError } from './errors.ts';
+import { GraphError, toGraphError } from './errors.ts';
+import { createGraphHealth, type GraphHealth } from './health.ts';
+import { scopedDriver } from './request-scope.ts';
 
 export interface GraphConnection {
+  /** applies request scopes (request-scope.ts): a query inside one carries its deadline. */
   readonly driver: Driver;
   readonly database: string;
+  /** reachability, once watched (the service watches it; scripts and tests need not). */
+  readonly health?: GraphHealth;
 }
 
 export interface ConnectOptions {
@@ -23,11 +28,19 @@ export function connectGraph(options: ConnectOptions): GraphConnection {
     maxTransactionRetryTime: 15_000,
     disableLosslessIntegers: false,
   });
-  return { driver, database: options.database };
+  const health = createGraphHealth({ uri: options.uri, auth, database: options.database });
+  return { driver: scopedDriver(driver, health), database: options.database, health };
+}
+
+/** Closes the driver and stops the health probe. */
+export async function closeGraph(graph: GraphConnection): Promise<void> {
+  await graph.health?.close();
+  await graph.driver.close();
 }
 
 /** Resolves when Neo4j answers a query; throws a GraphError (UNAVAILABLE when it is down). */
 export async function pingGraph(graph: GraphConnection): Promise<void> {
+  if (graph.health?.down) throw new GraphError('UNAVAILABLE', 'neo4j ping: the last health check failed');
   // One try in an auto-commit transaction: readiness must answer now. executeQuery would retry a dead
   // server for maxTransactionRetryTime (15 s), and /readyz would hang that long before saying "down".
   const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.READ });

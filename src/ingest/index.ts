@@ -4,7 +4,7 @@ export type { IngestErrorCode } from './errors.ts';
 export { ingestDocument } from './pipeline.ts';
 export type { IngestOutcome, PipelineDeps } from './pipeline.ts';
 export { createIngestQueue } from './queue.ts';
-export type { FailedJob, IngestQueue, JobState, JobStatus, QueueOptions, Submitted } from './queue.ts';
+export type { FailedJob, IngestQueue, JobState, JobStatus, QueueMemory, QueueOptions, Submitted } from './queue.ts';
 export { startIngestWorker } from './worker.ts';
 export type { IngestWorker, JobResult, WorkerEvent, WorkerOptions } from './worker.ts';
 export { submissionStatus } from './status.ts';

@@ -1,21 +1,35 @@
-// The producer side of the ingest queue (BullMQ on Redis). The job id is derived from the document
-// digest, so a document submitted twice while the first is still known to the queue is one job.
+// The producer side of the ingest queue (BullMQ on Redis). The job id is derived from the document digest, so a
+// document submitted twice while the first is still known to the queue is one job. What Redis holds is bounded
+// (docs/OPERATIONS.md): a job carries its document only until the worker has stored it in the graph (worker.ts
+// strips it then), finished jobs are kept for a bounded time and number, and new documents are refused with
+// QUEUE_FULL while Redis is near its memory limit, before Redis itself would refuse every write.
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { IngestError } from './errors.ts';
+import { memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
 import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
+
+export type { QueueMemory } from './queue-guards.ts';
 
 export const JOB_NAME = 'attestation';
 
-/** What a job carries. The document travels base64-encoded so its bytes (and digest) survive exactly. */
-export const jobDataSchema = z.object({
-  document: z.string().min(1),
-  origin: z.string(),
-  collector: z.string(),
-  receivedAt: z.string(),
-});
+const meta = { origin: z.string(), collector: z.string(), receivedAt: z.string() };
+/**
+ * What a job carries: the document, base64-encoded so its bytes (and digest) survive exactly, until it is stored in
+ * the graph; after that only the submission's metadata and `stored: true` (the job id names the document).
+ */
+export const jobDataSchema = z.union([
+  z.object({ document: z.string().min(1), ...meta }),
+  z.object({ stored: z.literal(true), ...meta }),
+]);
 export type JobData = z.infer<typeof jobDataSchema>;
+
+/** How long and how many finished jobs stay inspectable (the graph is the durable record of every verdict). */
+export const RETENTION = {
+  completed: { age: 3600, count: 10_000 },
+  failed: { age: 7 * 24 * 3600, count: 1000 },
+} as const;
 
 export interface QueueOptions {
   readonly redisUrl: string;
@@ -23,11 +37,21 @@ export interface QueueOptions {
   readonly attempts: number;
   /** first retry delay in ms, doubled for each later retry (default 1000). */
   readonly backoffMs?: number;
+  /**
+   * Share of Redis `maxmemory` above which new documents are refused with QUEUE_FULL (default 0.8); the rest is
+   * headroom for the jobs already queued to finish. Without a `maxmemory` nothing is refused.
+   */
+  readonly memoryHighWater?: number;
+  /** called with Redis connection errors of the queue (BullMQ reconnects by itself), for the log. */
+  readonly onError?: (error: Error) => void;
 }
 
 export interface Submitted {
   readonly id: string;
-  /** false when a job with this id already existed (the same document is already queued or done). */
+  /**
+   * true for exactly one submission of a document the queue does not know; false when a job for it already existed
+   * (queued, running or finished within the retention time), however many arrive at once.
+   */
   readonly created: boolean;
 }
 
@@ -57,6 +81,8 @@ export interface IngestQueue {
   jobStatus(id: string): Promise<JobStatus | null>;
   /** Jobs waiting, running or delayed for retry: the backlog a metrics endpoint reports. */
   depth(): Promise<number>;
+  /** Redis memory use and whether new documents are refused because of it. */
+  memory(): Promise<QueueMemory>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -66,19 +92,26 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
   // rather than a request that hangs until Redis returns.
   const connection = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   connection.on('error', () => {
-    // Connection errors surface on the commands that fail; without a listener ioredis would print each retry.
+    // Connection errors surface on the commands that fail, and once through the queue's listener below.
   });
   const queue = new Queue<JobData>(options.queueName, {
     connection,
     defaultJobOptions: {
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
-      // Finished jobs stay inspectable for a while (each holds its document, so not too long: Redis
-      // runs with noeviction); the graph is the durable record of every verdict.
-      removeOnComplete: { age: 3600, count: 10_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
+      removeOnComplete: RETENTION.completed,
+      removeOnFail: RETENTION.failed,
     },
   });
+  // Without a listener, BullMQ's Queue prints every Redis error as a multi-line stack on stderr.
+  queue.on('error', (error) => options.onError?.(error));
+  // The queue's connection once it is ready (without an offline queue, commands before then would fail at once).
+  const client = async (): Promise<Redis> => {
+    await queue.waitUntilReady();
+    return connection;
+  };
+  const memory = memoryGauge(client, options.memoryHighWater ?? 0.8);
+  const locks = submitLocks(client, (jobId) => queue.toKey(`submitting:${jobId}`));
 
   return {
     async submit(document, meta) {
@@ -86,20 +119,44 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
       const id = submissionId(document);
       const jobId = jobIdFor(id);
       try {
-        const existing = await queue.getJob(jobId);
-        if (existing) {
-          const state = await existing.getState();
-          // Still waiting or running: the same document is the same submission.
-          if (state !== 'completed' && state !== 'failed') return { id, created: false };
-          // Finished: a resubmission asks for a fresh verdict under the trust policy in force now
-          // (a key may have been added or revoked). The write is idempotent, so nothing else changes.
-          await existing.remove();
-        }
-        const data: JobData = { document: Buffer.from(document).toString('base64'), ...meta };
-        await queue.add(JOB_NAME, data, { jobId });
-        return { id, created: existing === undefined };
+        // One submission of a document at a time: the look-up and the add below are then one step, so of many
+        // concurrent submissions of a new document exactly one finds no job and creates it.
+        // A submission waiting for the lock whose document is queued or running meanwhile has its answer.
+        const pending = async (): Promise<Submitted | null> => {
+          const state = await (await queue.getJob(jobId))?.getState();
+          return state !== undefined && state !== 'completed' && state !== 'failed' ? { id, created: false } : null;
+        };
+        return await locks.hold(jobId, pending, async () => {
+          const existing = await queue.getJob(jobId);
+          if (existing) {
+            const state = await existing.getState();
+            // Still waiting or running: the same document is the same submission.
+            if (state !== 'completed' && state !== 'failed') return { id, created: false };
+          }
+          const room = await memory.read();
+          if (room.full) {
+            throw new IngestError(
+              'QUEUE_FULL',
+              `the ingest queue is near its memory limit (Redis uses ${mib(room.usedBytes)} of ${mib(room.maxBytes ?? 0)}); try again once the backlog has drained`,
+            );
+          }
+          // Finished: a resubmission asks for a fresh verdict under the trust policy in force now (a key may have
+          // been added or revoked). The write is idempotent, so nothing else changes.
+          if (existing) await existing.remove();
+          const data: JobData = { document: Buffer.from(document).toString('base64'), ...meta };
+          await queue.add(JOB_NAME, data, { jobId });
+          return { id, created: existing === undefined };
+        });
       } catch (error) {
+        if (error instanceof IngestError) throw error;
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue ${id}: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async memory() {
+      try {
+        return await memory.read(true);
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not read Redis memory: ${errorMessage(error)}`, { cause: error });
       }
     },
     async jobStatus(id) {

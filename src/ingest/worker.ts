@@ -1,10 +1,12 @@
 // The consumer side: a thin BullMQ adapter over `ingestDocument`. Verification failures complete the
 // job (they are results); infrastructure faults throw so BullMQ retries with backoff; a job whose data
-// is unusable can never succeed and is failed at once.
-import { UnrecoverableError, Worker } from 'bullmq';
+// is unusable can never succeed and is failed at once. Once the graph holds the document, the job's copy
+// is dropped (the job keeps its id, the digest): Redis holds a document only while it waits or fails.
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
+import { findAttestation } from '../graph/index.ts';
 import { ingestDocument, type PipelineDeps } from './pipeline.ts';
-import { JOB_NAME, jobDataSchema } from './queue.ts';
+import { JOB_NAME, jobDataSchema, type JobData } from './queue.ts';
 
 export interface WorkerOptions {
   readonly redisUrl: string;
@@ -18,6 +20,8 @@ export interface WorkerOptions {
   readonly lockMs?: number;
   /** called after each job with its outcome, for metrics and logs. */
   readonly onResult?: (event: WorkerEvent) => void;
+  /** called with Redis connection errors of the worker (BullMQ reconnects by itself), for the log. */
+  readonly onError?: (error: Error) => void;
 }
 
 export type WorkerEvent =
@@ -47,10 +51,13 @@ export function startIngestWorker(options: WorkerOptions, deps: PipelineDeps): I
       if (job.name !== JOB_NAME) throw new UnrecoverableError(`unknown job name ${job.name}`);
       const data = jobDataSchema.safeParse(job.data);
       if (!data.success) throw new UnrecoverableError(`job data is not an attestation submission: ${data.error.message}`);
+      if ('stored' in data.data) return recorded(job, deps);
       const { document, ...meta } = data.data;
       const { result } = await ingestDocument(Buffer.from(document, 'base64'), meta, deps);
       const outcome: JobResult =
         result.status === 'verified' ? { status: 'verified', code: null } : { status: 'rejected', code: result.code };
+      // Stored durably now: the job keeps only what it needs to be found and listed.
+      await job.updateData({ stored: true, ...meta } satisfies JobData);
       options.onResult?.({ kind: outcome.status, id: `sha256:${result.documentDigest}`, code: outcome.code });
       return outcome;
     },
@@ -68,8 +75,9 @@ export function startIngestWorker(options: WorkerOptions, deps: PipelineDeps): I
     const willRetry = !(error instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1);
     options.onResult?.({ kind: 'error', id: job.id ?? '', message: error.message, willRetry });
   });
-  worker.on('error', () => {
+  worker.on('error', (error) => {
     // Connection-level errors: BullMQ reconnects by itself; per-job errors are reported above.
+    options.onError?.(error);
   });
   return {
     async close() {
@@ -77,4 +85,18 @@ export function startIngestWorker(options: WorkerOptions, deps: PipelineDeps): I
       connection.disconnect();
     },
   };
+}
+
+/**
+ * A job whose document was already stored (its worker stopped after dropping the copy, before the job completed):
+ * the verdict is the one the graph holds.
+ */
+async function recorded(job: Job, deps: PipelineDeps): Promise<JobResult> {
+  const id = (job.id ?? '').replace('-', ':');
+  const attestation = await findAttestation(deps.graph, id);
+  if (!attestation)
+    throw new UnrecoverableError(`the queue no longer holds ${id} and the graph has no record of it: submit it again`);
+  return attestation.status === 'verified'
+    ? { status: 'verified', code: null }
+    : { status: 'rejected', code: attestation.reasonCode ?? null };
 }

@@ -90,7 +90,12 @@ describe('input limits over HTTP: hostile documents are refused and the service 
 
   before(async () => {
     const policyFile = await writeTrustPolicy(policyFor(signer));
-    service = await startTestService({ TRUST_POLICY_FILE: policyFile, MAX_BODY_BYTES: String(MAX_BODY_BYTES) });
+    service = await startTestService({
+      TRUST_POLICY_FILE: policyFile,
+      MAX_BODY_BYTES: String(MAX_BODY_BYTES),
+      // No API tokens here: documents this large are taken only when the open limit is raised to match.
+      OPEN_INGEST_MAX_BYTES: String(MAX_BODY_BYTES),
+    });
   });
   after(async () => {
     await service?.close();

@@ -32,4 +32,30 @@ describe('toGraphError', () => {
     assert.equal(syntax.code, 'QUERY_FAILED');
     assert.equal(syntax.retryable, false);
   });
+
+  it("reports a transaction stopped at the request's deadline as TIMEOUT, and an exhausted pool as UNAVAILABLE", () => {
+    const timedOut = toGraphError(
+      new neo4j.Neo4jError(
+        'The transaction has been terminated. Retry your operation in a new transaction',
+        'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration',
+        'N/A',
+        'N/A',
+      ),
+      'traversing lineage',
+    );
+    assert.equal(timedOut.code, 'TIMEOUT');
+    assert.equal(timedOut.retryable, false);
+    // The driver's own error: no Neo4j status code, only its message.
+    const pool = toGraphError(
+      new neo4j.Neo4jError(
+        'Connection acquisition timed out in 10000 ms. Pool status: Active conn count = 100, Idle conn count = 0.',
+        'N/A',
+        'N/A',
+        'N/A',
+      ),
+      'reading',
+    );
+    assert.equal(pool.code, 'UNAVAILABLE');
+    assert.equal(pool.retryable, true);
+  });
 });

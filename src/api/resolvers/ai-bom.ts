@@ -1,17 +1,18 @@
-// Query.aiBom: the AI-BOM of a model in CycloneDX 1.6 / 1.7 (schema-validated) or SPDX 3.0.1.
-import { BomError, exportAiBom, type BomFormat } from '../../bom/index.ts';
+// Query.aiBom: the AI-BOM of a model in CycloneDX 1.6 / 1.7 (schema-validated) or SPDX 3.0.1, read and built on the
+// export thread when the service has one (context.boms), so a large document does not hold up other requests.
+import { exportAiBom, type BomFormat } from '../../bom/index.ts';
+import { queryDeadline } from '../../graph/index.ts';
 import type { ApiContext } from '../context.ts';
-import { ApiError, parseDigest } from '../errors.ts';
+import { parseDigest } from '../errors.ts';
 
 export async function aiBom(_: unknown, args: { digest: string; format: BomFormat }, context: ApiContext): Promise<unknown> {
-  try {
-    return await exportAiBom(context.graph, parseDigest(args.digest), args.format, {
-      timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      ...(context.publicUrl ? { baseUrl: context.publicUrl } : {}),
-    });
-  } catch (error) {
-    if (error instanceof BomError && error.code === 'NOT_FOUND') throw new ApiError('NOT_FOUND', error.message);
-    if (error instanceof BomError && error.code === 'NOT_A_MODEL') throw new ApiError('BAD_REQUEST', error.message);
-    throw error;
-  }
+  const digest = parseDigest(args.digest);
+  const options = {
+    timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    ...(context.publicUrl ? { baseUrl: context.publicUrl } : {}),
+    ...(context.maxBomComponents ? { maxComponents: context.maxBomComponents } : {}),
+  };
+  if (!context.boms) return exportAiBom(context.graph, digest, args.format, options);
+  const deadline = queryDeadline();
+  return context.boms.export({ digest, format: args.format, options, ...(deadline === undefined ? {} : { deadline }) });
 }

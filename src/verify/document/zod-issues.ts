@@ -13,11 +13,12 @@ export function describeIssues(error: z.ZodError, prefix = '', limit = 8): strin
   return parts.join(', ') + more;
 }
 
+/** `prefix` may end in a dot (`dsseEnvelope.`): the next key then follows it without another one. */
 export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
+    else out += out === '' || out.endsWith('.') ? String(key) : `.${String(key)}`;
   }
   return out;
 }
