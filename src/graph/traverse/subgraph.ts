@@ -16,28 +16,16 @@ import { addEvidenceGroups, EVIDENCE_GROUPS, type EvidenceView } from '../read/e
 import type { GraphConnection } from '../driver.ts';
 import { TooManyNodes } from '../errors.ts';
 import { readAll, readEach } from '../read/query.ts';
-
-export type NodeKind = 'MODEL' | 'DATASET' | 'FILE' | 'PACKAGE' | 'RUN' | 'BUILDER' | 'ARTIFACT';
-
-export interface GraphNode {
-  readonly id: string;
-  readonly kind: NodeKind;
-  /** digest for artifacts, purl for packages, id for runs and builders. */
-  readonly key: string;
-  readonly name: string | null;
-}
-
-export interface GraphEdge {
-  readonly type: string;
-  /** `from` depends on `to` (edges point from the derived thing to its source). */
-  readonly from: string;
-  readonly to: string;
-  readonly how: string | null;
-  readonly role: string | null;
-  readonly result: string | null;
-  readonly path: string | null;
-  readonly evidence: readonly string[];
-}
+import {
+  LINEAGE_TYPES,
+  NODE_KEY,
+  NODE_KIND,
+  type Direction,
+  type GraphEdge,
+  type GraphNode,
+  type LineageType,
+  type NodeKind,
+} from '../views.ts';
 
 export interface Subgraph {
   readonly starts: readonly string[];
@@ -46,26 +34,7 @@ export interface Subgraph {
   readonly adjacency: ReadonlyMap<string, readonly GraphEdge[]>;
 }
 
-export type Direction = 'UPSTREAM' | 'DOWNSTREAM';
-
-/** The relationship types that carry lineage; the caller picks a subset per question. */
-export const LINEAGE_TYPES = [
-  'DERIVED_FROM',
-  'TRAINED_ON',
-  'BUILT_WITH',
-  'USED',
-  'EVALUATED_ON',
-  'PRODUCED_BY',
-  'CONTAINS',
-] as const;
-export type LineageType = (typeof LINEAGE_TYPES)[number];
-
 export const MAX_DEPTH = 20;
-
-const KIND = (n: string): string => `CASE WHEN ${n}:Model THEN 'MODEL' WHEN ${n}:Dataset THEN 'DATASET' WHEN ${n}:File THEN 'FILE'
-  WHEN ${n}:Package THEN 'PACKAGE' WHEN ${n}:PipelineRun THEN 'RUN' WHEN ${n}:Builder THEN 'BUILDER' ELSE 'ARTIFACT' END`;
-/** By label, so only the one property is read (a property that is absent costs a walk of the node's whole chain). */
-const KEY = (n: string): string => `CASE WHEN ${n}:Artifact THEN ${n}.digest WHEN ${n}:Package THEN ${n}.purl ELSE ${n}.id END`;
 
 /**
  * The one descriptive property each edge type carries (docs/LINEAGE.md): DERIVED_FROM {how}, USED {role},
@@ -182,7 +151,7 @@ export async function fetchSubgraph(
     CALL (starts, others, reached) {
       UNWIND CASE WHEN reached > $maxNodes THEN [] ELSE starts + others END AS a
       WITH DISTINCT a, starts
-      RETURN collect([elementId(a), ${KIND('a')}, ${KEY('a')}, a.name, a IN starts,
+      RETURN collect([elementId(a), ${NODE_KIND('a')}, ${NODE_KEY('a')}, a.name, a IN starts,
           [(a)${left}[r:${relTypes}]${right}(b) | [type(r), elementId(b), ${EDGE_ATTRIBUTE('r')}, r.evidence]]]) AS rows
     }
     ${
@@ -269,7 +238,7 @@ export async function fetchPathTree(
     ${start.match}
     MATCH p = ANY SHORTEST (s)${left}[r:${relTypes}${where}]${right}{0,${depth}}(n)
     WITH n, length(p) AS depth, last(relationships(p)) AS e, nodes(p)[-2] AS parent
-    RETURN elementId(n) AS id, ${KIND('n')} AS kind, ${KEY('n')} AS key, n.name AS name, depth, type(e) AS type, elementId(parent) AS parent, ${EDGE_ATTRIBUTE('e')} AS attribute,
+    RETURN elementId(n) AS id, ${NODE_KIND('n')} AS kind, ${NODE_KEY('n')} AS key, n.name AS name, depth, type(e) AS type, elementId(parent) AS parent, ${EDGE_ATTRIBUTE('e')} AS attribute,
            e.evidence AS evidence`;
   const nodes = new Map<string, GraphNode>();
   const reached = new Map<string, TreeEntry>();
@@ -315,7 +284,7 @@ async function fetchLevels(
   const startIds: string[] = [];
   await readEach(
     graph,
-    `${start.match} RETURN DISTINCT elementId(s) AS id, ${KIND('s')} AS kind, ${KEY('s')} AS key, s.name AS name`,
+    `${start.match} RETURN DISTINCT elementId(s) AS id, ${NODE_KIND('s')} AS kind, ${NODE_KEY('s')} AS key, s.name AS name`,
     start.params,
     'traversing lineage',
     (record) => {
@@ -331,7 +300,7 @@ async function fetchLevels(
     UNWIND $frontier AS parentId
     MATCH (parent) WHERE elementId(parent) = parentId
     MATCH (parent)${left}[r:${relTypes}]${right}(n)${where}
-    RETURN parentId AS parent, elementId(n) AS id, ${KIND('n')} AS kind, ${KEY('n')} AS key, n.name AS name, type(r) AS type,
+    RETURN parentId AS parent, elementId(n) AS id, ${NODE_KIND('n')} AS kind, ${NODE_KEY('n')} AS key, n.name AS name, type(r) AS type,
            ${EDGE_ATTRIBUTE('r')} AS attribute, r.evidence AS evidence`;
   let frontier = startIds;
   for (let level = 1; level <= depth && frontier.length > 0; level++) {
