@@ -1,9 +1,10 @@
 // Query.aiBom: the AI-BOM of a model in CycloneDX 1.6 / 1.7 (schema-validated) or SPDX 3.0.1.
-import { BomError, exportAiBom, type BomFormat } from '../../bom/index.ts';
+import { BomError, exportAiBom } from '../../bom/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, parseDigest } from '../errors.ts';
+import type { QueryArgs } from './views.ts';
 
-export async function aiBom(_: unknown, args: { digest: string; format: BomFormat }, context: ApiContext): Promise<unknown> {
+export async function aiBom(_: unknown, args: QueryArgs<'aiBom'>, context: ApiContext): Promise<unknown> {
   try {
     return await exportAiBom(context.graph, parseDigest(args.digest), args.format, {
       timestamp: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),

@@ -1,6 +1,7 @@
 // `models-from-dataset`: every model that came from a dataset, with the path.
 import { parse, UsageError } from '../args.ts';
-import { COMMON_HELP, COMMON_OPTIONS, query, table, type AffectedConnectionJson } from '../graphql-client.ts';
+import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
+import type { ModelsFromDatasetQuery, ModelsFromDatasetQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg models-from-dataset DIGEST [--direct] [--depth N] [--limit N] [options]
 
@@ -12,11 +13,30 @@ of such models, each with its path.
   --limit N   models to list (default 1000)
 ${COMMON_HELP}`;
 
-const QUERY = `query ($d: String!, $t: Boolean!, $depth: Int!, $first: Int!) {
-  modelsTrainedOn(dataset: $d, transitive: $t, maxDepth: $depth, first: $first) {
-    totalCount edges { node { depth node { key name } path { type how to { key name } } } }
+const QUERY = /* GraphQL */ `
+  query ModelsFromDataset($d: String!, $t: Boolean!, $depth: Int!, $first: Int!) {
+    modelsTrainedOn(dataset: $d, transitive: $t, maxDepth: $depth, first: $first) {
+      totalCount
+      edges {
+        node {
+          depth
+          node {
+            key
+            name
+          }
+          path {
+            type
+            how
+            to {
+              key
+              name
+            }
+          }
+        }
+      }
+    }
   }
-}`;
+`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -27,12 +47,13 @@ export async function run(argv: string[]): Promise<number> {
   });
   const digest = positionals[0];
   if (!digest) throw new UsageError('give the dataset digest (sha256:…)');
-  const data = await query<{ modelsTrainedOn: AffectedConnectionJson }>(values, QUERY, {
+  const variables: ModelsFromDatasetQueryVariables = {
     d: digest,
     t: !values.direct,
     depth: Number(values.depth),
     first: Number(values.limit),
-  });
+  };
+  const data = await query<ModelsFromDatasetQuery>(values, QUERY, variables);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(data.modelsTrainedOn, null, 2)}\n`);
     return 0;
