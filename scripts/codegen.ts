@@ -6,6 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generate, type CodegenConfig } from '@graphql-codegen/cli';
 import { format, resolveConfig } from 'prettier';
+import { MAX_PAGE } from '../src/api/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -24,6 +25,13 @@ const operations = {
   immutableTypes: true,
   // The SDL describes each type; a copy of the descriptions in every client adds nothing.
   disableDescriptions: true,
+};
+
+/** The API's page cap, for the clients, which import no server module (the explorer runs in a browser). */
+const pageCap = {
+  add: {
+    content: `/** The API's largest page (MAX_PAGE, src/api/resolvers/pagination.ts). */\nexport const MAX_PAGE = ${MAX_PAGE};`,
+  },
 };
 
 export const config: CodegenConfig = {
@@ -46,12 +54,12 @@ export const config: CodegenConfig = {
     },
     'src/explorer/operation-types.ts': {
       documents: 'src/explorer/queries.ts',
-      plugins: [header('the queries in src/explorer/queries.ts'), 'typescript-operations'],
+      plugins: [header('the queries in src/explorer/queries.ts'), pageCap, 'typescript-operations'],
       config: operations,
     },
     'src/cli/operation-types.ts': {
       documents: 'src/cli/commands/*.ts',
-      plugins: [header('the queries in src/cli/commands/'), 'typescript-operations'],
+      plugins: [header('the queries in src/cli/commands/'), pageCap, 'typescript-operations'],
       config: operations,
     },
   },

@@ -11,6 +11,7 @@ import { createGraphqlHandler } from './graphql.ts';
 import type { Metrics } from './metrics.ts';
 import type { QueryLimits } from './query-limits.ts';
 import { submissionObject } from './resolvers/views.ts';
+import { MAX_PAGE } from './resolvers/pagination.ts';
 
 export interface HttpOptions {
   readonly maxBodyBytes: number;
@@ -84,7 +85,7 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
     if (options.serveApi && url.pathname.startsWith('/v1/failed')) auth.require(request, 'ingest');
     if (options.serveApi && url.pathname === '/v1/failed') {
       if (method === 'GET') {
-        const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), 1000);
+        const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), MAX_PAGE);
         sendJson(response, 200, { failed: await context.queue.listFailed(limit) });
         return 'failed';
       }

@@ -3,13 +3,16 @@
 // field with a `first` argument multiplies the cost of what it selects by that page size (default 100).
 import {
   GraphQLError,
+  isObjectType,
   Kind,
   type ASTVisitor,
   type FragmentDefinitionNode,
+  type GraphQLSchema,
   type SelectionSetNode,
   type ValidationContext,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { MAX_PAGE } from './resolvers/pagination.ts';
 
 export interface QueryLimits {
   readonly maxDepth: number;
@@ -18,8 +21,24 @@ export interface QueryLimits {
 
 /** What `first` means when it is absent (the SDL default) or a variable (unknown at validation: assume the cap). */
 const DEFAULT_PAGE = 100;
-const VARIABLE_PAGE = 1000;
-const PAGINATED_FIELDS = new Set(['modelsTrainedOn', 'incidentTrace', 'search']);
+const VARIABLE_PAGE = MAX_PAGE;
+
+/** The fields the schema gives a `first` argument (the `XConnection` fields), read from the SDL once per schema. */
+const paginated = new WeakMap<GraphQLSchema, ReadonlySet<string>>();
+function paginatedFields(schema: GraphQLSchema): ReadonlySet<string> {
+  let fields = paginated.get(schema);
+  if (fields === undefined) {
+    fields = new Set(
+      Object.values(schema.getTypeMap())
+        .filter(isObjectType)
+        .flatMap((type) => Object.values(type.getFields()))
+        .filter((field) => field.args.some((arg) => arg.name === 'first'))
+        .map((field) => field.name),
+    );
+    paginated.set(schema, fields);
+  }
+  return fields;
+}
 
 export function useQueryLimits(limits: QueryLimits): Plugin {
   return {
@@ -30,6 +49,7 @@ export function useQueryLimits(limits: QueryLimits): Plugin {
 }
 
 function limitRule(context: ValidationContext, limits: QueryLimits): ASTVisitor {
+  const paginatedField = paginatedFields(context.getSchema());
   return {
     OperationDefinition(operation) {
       const fragments = new Map<string, FragmentDefinitionNode>();
@@ -49,7 +69,7 @@ function limitRule(context: ValidationContext, limits: QueryLimits): ASTVisitor 
             if (selection.name.value.startsWith('__')) continue;
             const inner = measure(selection.selectionSet, depth + 1, seen);
             deepest = Math.max(deepest, inner.depth);
-            cost += 1 + inner.cost * pageSize(selection.name.value, selection.arguments ?? []);
+            cost += 1 + inner.cost * pageSize(paginatedField.has(selection.name.value), selection.arguments ?? []);
           } else {
             const name = selection.kind === Kind.FRAGMENT_SPREAD ? selection.name.value : null;
             // A fragment spread inside itself is a validation error elsewhere; here it just stops.
@@ -90,9 +110,9 @@ function limitRule(context: ValidationContext, limits: QueryLimits): ASTVisitor 
   };
 }
 
-function pageSize(field: string, args: readonly { name: { value: string }; value: { kind: string } }[]): number {
+function pageSize(paginated: boolean, args: readonly { name: { value: string }; value: { kind: string } }[]): number {
   const first = args.find((arg) => arg.name.value === 'first');
-  if (!first) return PAGINATED_FIELDS.has(field) ? DEFAULT_PAGE : 1;
+  if (!first) return paginated ? DEFAULT_PAGE : 1;
   const value = first.value as { kind: string; value?: string };
   if (value.kind === Kind.INT && value.value !== undefined) return Math.max(1, Number(value.value));
   return VARIABLE_PAGE;

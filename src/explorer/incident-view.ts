@@ -1,6 +1,6 @@
 // The incident view: mark an artifact, package version (range), keyless identity or key as compromised and see
 // what it affects: counts by depth and kind, the nearest paths drawn with the affected nodes in red, the whole list
-// a page at a time, and an export of all of it (read 1000 at a time) as CSV or JSON.
+// a page at a time, and an export of all of it (read MAX_PAGE at a time) as CSV or JSON.
 import type { App } from './app.ts';
 import { append, byId, clear, h, pagedList, saveFile } from './dom.ts';
 import { exportBlob, readPages, signerText } from './export.ts';
@@ -163,7 +163,7 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
 
   /**
    * Reads rows until `count` are known or the list ends, after any read already under way, `size(missing)` rows a
-   * request (the API's pages hold at most 1000). `onPage` hears of each page read, with the API's current total.
+   * request (the API's pages hold at most MAX_PAGE). `onPage` hears of each page read, with the API's current total.
    */
   function readUpTo(
     state: TraceState,
@@ -197,7 +197,7 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
     const end = Math.min(total, (index + 1) * TABLE_PAGE);
     wanted = index;
     if (state.known.length < end && !state.complete) {
-      // Reaching a deep page reads every row before it, 1000 a request: say so rather than seem to ignore the click.
+      // Reaching a deep page reads every row before it, MAX_PAGE a request: say so rather than seem to ignore the click.
       app.status(`Reading affected rows up to ${end.toLocaleString('en')} of ${total.toLocaleString('en')}…`);
       try {
         await readUpTo(

@@ -17,10 +17,10 @@ import type {
   TraceQuery,
   TraceQueryVariables,
 } from './operation-types.ts';
+import { MAX_PAGE } from './operation-types.ts';
 import type { AffectedNode, Artifact, Attestation, BomFormat, Compromised, Lineage, Page, SearchPage, Trace } from './types.ts';
 
-/** The API's largest page (src/api/resolvers/pagination.ts). */
-export const MAX_PAGE = 1000;
+export { MAX_PAGE };
 
 /**
  * A document with its page size written in: the API prices a literal `first` at its value but a variable one at

@@ -1,5 +1,6 @@
 // `failed`: inspect and replay jobs that gave up (repeated infrastructure faults, unusable job data).
 import { parse } from '../args.ts';
+import { MAX_PAGE } from '../operation-types.ts';
 import { answer, DEFAULT_URL, restClient } from '../rest-client.ts';
 
 export const help = `usage: mpg failed [--url URL] [--limit N] [--replay] [--json]
@@ -8,7 +9,7 @@ Lists ingest jobs that failed after exhausting their retries (newest first), wit
 With --replay, moves them all back to the queue; replays are safe because writes are idempotent.
 
   --url URL   service base URL (default ${DEFAULT_URL}, or MPG_URL)
-  --limit N   how many to list (default 100, at most 1000)
+  --limit N   how many to list (default 100, at most ${MAX_PAGE})
   --replay    retry every failed job
   --json      print JSON instead of a table
   --token T   bearer token with the ingest role (default: MPG_TOKEN)`;

@@ -1,7 +1,7 @@
 // `models-from-dataset`: every model that came from a dataset, with the path.
 import { parse, UsageError } from '../args.ts';
 import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
-import type { ModelsFromDatasetQuery, ModelsFromDatasetQueryVariables } from '../operation-types.ts';
+import { MAX_PAGE, type ModelsFromDatasetQuery, type ModelsFromDatasetQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg models-from-dataset DIGEST [--direct] [--depth N] [--limit N] [options]
 
@@ -10,7 +10,7 @@ of such models, each with its path.
 
   --direct    only models trained on this dataset itself
   --depth N   hops (default 10, at most 20)
-  --limit N   models to list (default 1000)
+  --limit N   models to list (default ${MAX_PAGE})
 ${COMMON_HELP}`;
 
 const QUERY = /* GraphQL */ `
@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     ...COMMON_OPTIONS,
     direct: { type: 'boolean' },
     depth: { type: 'string', default: '10' },
-    limit: { type: 'string', default: '1000' },
+    limit: { type: 'string', default: String(MAX_PAGE) },
   });
   const digest = positionals[0];
   if (!digest) throw new UsageError('give the dataset digest (sha256:…)');

@@ -1,7 +1,7 @@
 // `trace`: incident-response trace of a compromised artifact, package, identity or key.
 import { parse, UsageError } from '../args.ts';
 import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
-import type { TraceAffectedQuery, TraceAffectedQueryVariables } from '../operation-types.ts';
+import { MAX_PAGE, type TraceAffectedQuery, type TraceAffectedQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg trace (--artifact DIGEST | --package PURL [--range R] | --identity ISSUER SUBJECT | --key FINGERPRINT)
                  [--depth N] [--verified-only] [--limit N] [options]
@@ -15,7 +15,7 @@ path to each and the signers on it, then counts by kind and depth.
   --key FP            a compromised key (hex SHA-256 of its public key)
   --depth N           hops to follow (default 10, at most 20)
   --verified-only     follow only edges backed by verified attestations
-  --limit N           affected nodes to list (default 1000)
+  --limit N           affected nodes to list (default ${MAX_PAGE})
 ${COMMON_HELP}`;
 
 const QUERY = /* GraphQL */ `
@@ -84,7 +84,7 @@ export async function run(argv: string[]): Promise<number> {
     key: { type: 'string' },
     depth: { type: 'string', default: '10' },
     'verified-only': { type: 'boolean' },
-    limit: { type: 'string', default: '1000' },
+    limit: { type: 'string', default: String(MAX_PAGE) },
   });
   const compromised = values.artifact
     ? { artifact: values.artifact }
