@@ -5,8 +5,7 @@
 import { X509Certificate as NodeX509 } from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import type { Bundle } from '@sigstore/bundle';
-import { reject } from './errors.ts';
-import type { Rejection } from './errors.ts';
+import { fail, type Failure } from '../check.ts';
 
 const EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 
@@ -32,19 +31,19 @@ export function bundleCertificates(bundle: Bundle): Uint8Array[] {
  * - The leaf is an end-entity certificate made for code signing (Fulcio issues KeyUsage digitalSignature, EKU
  *   codeSigning, CA:FALSE): a CA certificate or a TLS certificate under the same root cannot sign artifacts.
  */
-export function checkSigningCertificate(bundle: Bundle): Rejection | undefined {
+export function checkSigningCertificate(bundle: Bundle): Failure | undefined {
   const ders = bundleCertificates(bundle);
   const leafDer = ders[0];
-  if (leafDer === undefined) return reject('MALFORMED_BUNDLE', 'the bundle carries no signing certificate');
+  if (leafDer === undefined) return fail('MALFORMED_BUNDLE', 'the bundle carries no signing certificate');
   let chain: X509Certificate[];
   try {
     chain = ders.map((der) => X509Certificate.parse(Buffer.from(der)));
   } catch (err) {
-    return reject('MALFORMED_BUNDLE', `a bundle certificate does not parse: ${String(err)}`);
+    return fail('MALFORMED_BUNDLE', `a bundle certificate does not parse: ${String(err)}`);
   }
   for (const [i, cert] of chain.entries()) {
     if (isSelfSigned(cert)) {
-      return reject(
+      return fail(
         'CERTIFICATE_CHAIN_INVALID',
         `bundle certificate ${i} is a self-signed root: roots come from the trusted root only`,
       );
@@ -54,18 +53,18 @@ export function checkSigningCertificate(bundle: Bundle): Rejection | undefined {
   try {
     leaf = new NodeX509(Buffer.from(leafDer));
   } catch (err) {
-    return reject('MALFORMED_BUNDLE', `the signing certificate does not parse: ${String(err)}`);
+    return fail('MALFORMED_BUNDLE', `the signing certificate does not parse: ${String(err)}`);
   }
   if (leaf.ca) {
-    return reject('CERTIFICATE_USAGE_INVALID', 'the signing certificate is a CA certificate');
+    return fail('CERTIFICATE_USAGE_INVALID', 'the signing certificate is a CA certificate');
   }
   const ku = chain[0]?.extKeyUsage;
   if (ku !== undefined && !ku.digitalSignature) {
-    return reject('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks KeyUsage digitalSignature');
+    return fail('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks KeyUsage digitalSignature');
   }
   const eku: readonly string[] | undefined = leaf.keyUsage;
   if (eku === undefined || !eku.includes(EKU_CODE_SIGNING)) {
-    return reject('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks ExtendedKeyUsage codeSigning');
+    return fail('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks ExtendedKeyUsage codeSigning');
   }
   return undefined;
 }

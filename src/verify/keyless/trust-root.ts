@@ -4,36 +4,33 @@
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toTrustMaterial } from '@sigstore/verify';
 import type { KeyFinderFunc, TrustMaterial } from '@sigstore/verify';
-import { reject } from './errors.ts';
-import type { Rejection } from './errors.ts';
-
-export type TrustRootResult = { readonly ok: true; readonly root: TrustedRoot } | Rejection;
+import { fail, ok, type Check } from '../check.ts';
 
 /**
  * Parses and checks a TrustedRoot. Absent → NO_TRUST_MATERIAL; a root we cannot use safely → NO_TRUST_MATERIAL too
  * (it is a configuration fault: every keyless verification under it is refused, loudly, rather than half-trusted).
  */
-export function parseTrustedRoot(json: unknown): TrustRootResult {
+export function parseTrustedRoot(json: unknown): Check<TrustedRoot> {
   if (json === undefined || json === null) {
-    return reject('NO_TRUST_MATERIAL', 'no Sigstore trusted root is configured');
+    return fail('NO_TRUST_MATERIAL', 'no Sigstore trusted root is configured');
   }
   if (typeof json !== 'object' || Array.isArray(json)) {
-    return reject('NO_TRUST_MATERIAL', 'the configured Sigstore trusted root is not a JSON object');
+    return fail('NO_TRUST_MATERIAL', 'the configured Sigstore trusted root is not a JSON object');
   }
   let root: TrustedRoot;
   try {
     root = TrustedRoot.fromJSON(json);
   } catch (err) {
-    return reject('NO_TRUST_MATERIAL', `the configured Sigstore trusted root does not parse: ${String(err)}`);
+    return fail('NO_TRUST_MATERIAL', `the configured Sigstore trusted root does not parse: ${String(err)}`);
   }
   const problem = missingValidityStart(root);
   if (problem !== undefined) {
-    return reject('NO_TRUST_MATERIAL', `the configured Sigstore trusted root is malformed: ${problem} has no validFor.start`);
+    return fail('NO_TRUST_MATERIAL', `the configured Sigstore trusted root is malformed: ${problem} has no validFor.start`);
   }
   if (root.tlogs.length === 0) {
-    return reject('NO_TRUST_MATERIAL', 'the configured Sigstore trusted root lists no transparency log');
+    return fail('NO_TRUST_MATERIAL', 'the configured Sigstore trusted root lists no transparency log');
   }
-  return { ok: true, root };
+  return ok(root);
 }
 
 /**
@@ -59,11 +56,11 @@ function missingValidityStart(root: TrustedRoot): string | undefined {
 }
 
 /** Builds @sigstore/verify trust material; `keys` resolves managed keys (key-signed bundles), else none are trusted. */
-export function trustMaterialFrom(root: TrustedRoot, keys?: KeyFinderFunc): TrustMaterial | Rejection {
+export function trustMaterialFrom(root: TrustedRoot, keys?: KeyFinderFunc): Check<TrustMaterial> {
   try {
-    return toTrustMaterial(root, keys);
+    return ok(toTrustMaterial(root, keys));
   } catch (err) {
     // e.g. a log key whose rawBytes are not a public key
-    return reject('NO_TRUST_MATERIAL', `the configured Sigstore trusted root holds an unusable key: ${String(err)}`);
+    return fail('NO_TRUST_MATERIAL', `the configured Sigstore trusted root holds an unusable key: ${String(err)}`);
   }
 }

@@ -9,8 +9,8 @@ import { toSignedEntity, Verifier } from '@sigstore/verify';
 import type { KeyFinderFunc, SignedEntity } from '@sigstore/verify';
 import { checkBundleEncoding } from './bundle-json.ts';
 import { checkSigningCertificate } from './certificate.ts';
-import { reject, rejectionFromError } from './errors.ts';
-import type { Rejection } from './errors.ts';
+import { fail, ok, type Check, type Failure } from '../check.ts';
+import { failureFromError } from './errors.ts';
 import { messageDigestMatches, withKeyBoundHash } from './signature.ts';
 import { parseTrustedRoot, trustMaterialFrom } from './trust-root.ts';
 
@@ -32,13 +32,12 @@ export interface RunOptions {
 }
 
 export interface VerifiedBundle {
-  readonly ok: true;
   readonly bundle: Bundle;
   /** certificate identity, present for keyless (certificate) bundles. */
   readonly identity?: { readonly issuer: string | undefined; readonly subjectAlternativeName: string | undefined };
 }
 
-export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBundle | Rejection {
+export function runSigstoreVerifier(json: unknown, opts: RunOptions): Check<VerifiedBundle> {
   const root = parseTrustedRoot(opts.trustedRoot);
   if (!root.ok) return root;
 
@@ -48,13 +47,13 @@ export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBu
   try {
     bundle = bundleFromJSON(json);
   } catch (err) {
-    return reject('MALFORMED_BUNDLE', `not a valid Sigstore bundle: ${err instanceof Error ? err.message : String(err)}`);
+    return fail('MALFORMED_BUNDLE', `not a valid Sigstore bundle: ${err instanceof Error ? err.message : String(err)}`);
   }
   const shape = checkShape(bundle, opts);
   if (shape) return shape;
 
-  const material = trustMaterialFrom(root.root, keyFinder(opts.publicKey));
-  if ('ok' in material) return material; // a Rejection: TrustMaterial has no `ok`
+  const material = trustMaterialFrom(root.value, keyFinder(opts.publicKey));
+  if (!material.ok) return material;
 
   let entity: SignedEntity;
   try {
@@ -65,7 +64,7 @@ export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBu
     );
   } catch (err) {
     // certificate / RFC 3161 token parsing of attacker-supplied bytes
-    return rejectionFromError(err);
+    return failureFromError(err);
   }
 
   // SECURITY: the signature verifies over the DSSE PAE (or the artifact) under the Fulcio leaf or managed key; the
@@ -74,7 +73,7 @@ export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBu
   // token verifies under a trusted TSA; thresholds as above.
   let identity: VerifiedBundle['identity'];
   try {
-    const verifier = new Verifier(material, {
+    const verifier = new Verifier(material.value, {
       tlogThreshold: TLOG_THRESHOLD,
       ctlogThreshold: CTLOG_THRESHOLD,
       timestampThreshold: TIMESTAMP_THRESHOLD,
@@ -84,26 +83,26 @@ export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBu
       identity = { issuer: signer.identity.extensions?.issuer, subjectAlternativeName: signer.identity.subjectAlternativeName };
     }
   } catch (err) {
-    return rejectionFromError(err);
+    return failureFromError(err);
   }
 
   const logs = distinctLogs(bundle);
   if (logs < TLOG_THRESHOLD) {
-    return reject('TLOG_INVALID', `expected entries from ${TLOG_THRESHOLD} distinct transparency log(s), got ${logs}`);
+    return fail('TLOG_INVALID', `expected entries from ${TLOG_THRESHOLD} distinct transparency log(s), got ${logs}`);
   }
   const future = futureTimestamp(entity, opts.now);
   if (future) return future;
-  return identity ? { ok: true, bundle, identity } : { ok: true, bundle };
+  return ok(identity ? { bundle, identity } : { bundle });
 }
 
 /** Structural preconditions the library does not enforce itself. */
-function checkShape(bundle: Bundle, opts: RunOptions): Rejection | undefined {
+function checkShape(bundle: Bundle, opts: RunOptions): Failure | undefined {
   const material = bundle.verificationMaterial.content.$case;
   if (material === 'publicKey' && opts.publicKey === undefined) {
-    return reject('UNTRUSTED_KEY', 'the bundle is signed with a key, and no key was given to verify it');
+    return fail('UNTRUSTED_KEY', 'the bundle is signed with a key, and no key was given to verify it');
   }
   if (material !== 'publicKey' && opts.publicKey !== undefined) {
-    return reject('UNTRUSTED_KEY', 'a key was given, but the bundle is signed with a certificate');
+    return fail('UNTRUSTED_KEY', 'a key was given, but the bundle is signed with a certificate');
   }
   if (material !== 'publicKey') {
     const cert = checkSigningCertificate(bundle);
@@ -111,11 +110,11 @@ function checkShape(bundle: Bundle, opts: RunOptions): Rejection | undefined {
   }
   if (bundle.content.$case === 'messageSignature') {
     if (opts.artifact === undefined) {
-      return reject('UNSUPPORTED_PAYLOAD_TYPE', 'a message-signature bundle carries no statement and no artifact was given');
+      return fail('UNSUPPORTED_PAYLOAD_TYPE', 'a message-signature bundle carries no statement and no artifact was given');
     }
     // Consistency of the (unauthenticated) digest hint with the artifact; the signature itself is checked over the bytes.
     if (messageDigestMatches(bundle, opts.artifact) !== true) {
-      return reject('SIGNATURE_INVALID', 'the bundle messageDigest does not match the artifact');
+      return fail('SIGNATURE_INVALID', 'the bundle messageDigest does not match the artifact');
     }
   }
   return undefined;
@@ -140,13 +139,13 @@ function distinctLogs(bundle: Bundle): number {
  * SECURITY: no timestamp lies in the future of our clock (beyond skew). The Verifier checks the certificate at the
  * timestamps, not against now; a log or TSA clock claiming a future time is not evidence of when the signing happened.
  */
-function futureTimestamp(entity: SignedEntity, now: Date): Rejection | undefined {
+function futureTimestamp(entity: SignedEntity, now: Date): Failure | undefined {
   const limit = now.getTime() + MAX_CLOCK_SKEW_MS;
   for (const ts of entity.timestamps) {
     const when =
       ts.$case === 'transparency-log' ? Number(ts.tlogEntry.integratedTime) * 1000 : ts.timestamp.signingTime.getTime();
     if (when > limit) {
-      return reject('TIMESTAMP_INVALID', `a ${ts.$case} timestamp (${new Date(when).toISOString()}) is in the future`);
+      return fail('TIMESTAMP_INVALID', `a ${ts.$case} timestamp (${new Date(when).toISOString()}) is in the future`);
     }
   }
   return undefined;
