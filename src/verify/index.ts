@@ -1,37 +1,23 @@
-// The public door of src/verify (STYLE.md §1): other domains import only from here.
-// Offline once trust material is loaded; nothing here reaches the network.
+// The public door of src/verify: what other domains use (ingest verifies and reads the result types; the composition
+// root loads the trust policy; the CLI runs the offline commands). Offline once trust material is loaded; nothing
+// here reaches the network. Tests reach the rooms (document/, signers/, keyless/, oms/, policy/) by path.
 
 export { verifyDocument } from './verify.ts';
 export type { VerifyOptions } from './verify.ts';
-export { DEFAULT_LIMITS } from './document/limits.ts';
-export type { Limits } from './document/limits.ts';
-
-// parsing at the edge
-export { parseDocument, BUNDLE_MEDIA_TYPES } from './document/bundle.ts';
-export type { Document, Material, BundleVersion } from './document/bundle.ts';
-export { parseEnvelope, isInTotoPayloadType } from './document/envelope.ts';
-export type { Envelope } from './document/envelope.ts';
-export { decodeStatement, STATEMENT_V1, STATEMENT_V01 } from './document/statement.ts';
-export { pae } from './signers/dsse.ts';
-
-// OMS
-export { computeOmsRootDigest, parseOmsManifest, OMS_PREDICATE_V1, OMS_PREDICATE_LEGACY } from './oms/manifest.ts';
-export { isOmsPredicateType, OTHER_PREDICATE_TYPES } from './document/predicates.ts';
-export { verifyModelFiles } from './oms/model-files.ts';
-export type { ModelFilesOptions, ModelFilesResult } from './oms/model-files.ts';
-
-// trust policy
 export { loadTrustPolicy, EMPTY_TRUST_POLICY } from './policy/policy.ts';
 export { TrustPolicyStore } from './policy/store.ts';
-export type { TrustPolicyStoreOptions } from './policy/store.ts';
-export { matchesScope } from './policy/scope.ts';
-
-// keyless (keyless/keyless.ts, keyless/sigstore-bundle.ts) and the conformance CLI adapters
-export { verifyKeyless } from './keyless/keyless.ts';
-export { runVerifyModel, VERIFY_MODEL_HELP } from './conformance-adapter.ts';
-export { runVerifyBundle, VERIFY_BUNDLE_USAGE as VERIFY_BUNDLE_HELP } from './verify-bundle-command.ts';
-
 export { VerifyError } from './error.ts';
 export type { VerifyErrorCode } from './error.ts';
-export type { Check, Failure } from './check.ts';
-export type * from './types.ts';
+export type {
+  OmsManifest,
+  RejectionCode,
+  Signer,
+  Statement,
+  TrustPolicy,
+  VerificationMethod,
+  VerificationResult,
+} from './types.ts';
+
+// the offline commands `mpg verify-model` and `mpg verify-bundle`
+export { runVerifyModel, VERIFY_MODEL_HELP } from './conformance-adapter.ts';
+export { runVerifyBundle, VERIFY_BUNDLE_USAGE as VERIFY_BUNDLE_HELP } from './verify-bundle-command.ts';

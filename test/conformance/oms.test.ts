@@ -8,7 +8,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { runVerifyModel, verifyDocument, verifyModelFiles } from '../../src/verify/index.ts';
+import { runVerifyModel, verifyDocument } from '../../src/verify/index.ts';
+import { verifyModelFiles } from '../../src/verify/oms/model-files.ts';
 import type { RejectionCode, TrustPolicy, VerificationMethod } from '../../src/verify/index.ts';
 import { OMS_CONFORMANCE, PUBLIC_GOOD_ROOT, requireShared } from '../support/paths.ts';
 import { EXPECTED_REJECTION, FLAWED, type CaseConfig, resignedVariants } from './oms-cases.ts';

@@ -2,7 +2,7 @@
 // DSSE PAE with node:crypto, wrapped as a Sigstore v0.3 bundle (public-key hint) or a bare envelope.
 // The verifier checks these exactly like documents from any other signer.
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { pae } from '../../src/verify/index.ts';
+import { pae } from '../../src/verify/signers/dsse.ts';
 
 export const IN_TOTO = 'application/vnd.in-toto+json';
 export const STATEMENT_V1 = 'https://in-toto.io/Statement/v1';

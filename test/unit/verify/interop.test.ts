@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { appendFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { verifyDocument, verifyModelFiles } from '../../../src/verify/index.ts';
+import { verifyDocument } from '../../../src/verify/index.ts';
+import { verifyModelFiles } from '../../../src/verify/oms/model-files.ts';
 import type { OmsManifest, TrustPolicy } from '../../../src/verify/index.ts';
 import { makeTempDir } from './helpers/model-dir.ts';
 
