@@ -1,5 +1,5 @@
-// `verify-model`: the OMS conformance client protocol (sampras343/model-signing-conformance, see
-// ../shared/conformance/README.md):
+// `verify-model`: the OMS conformance client protocol (sampras343/model-signing-conformance; docs/VERIFICATION.md,
+// "Command line"):
 //   verify-model --method key|certificate|sigstore --model-path P --bundle B [--public-key K] [--cert-chain C…]
 //                [--ignore-paths I…] [--ignore-unsigned-files] [--identity ID --identity-provider URL]
 //                [--trusted-root F]

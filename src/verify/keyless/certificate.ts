@@ -27,7 +27,7 @@ export function bundleCertificates(bundle: Bundle): Uint8Array[] {
  * - A v0.1/v0.2 chain must not carry a root (sigstore bundle spec: "the chain MUST NOT contain the root"; the
  *   sigstore-conformance case bundle-with-root-cert_fail). Trust comes from the trusted root only; a bundle that ships
  *   its own root shows a signer trying to bring its anchor along. "Root" = self-issued *and* self-signed — never
- *   decided from names alone (DESIGN §2: the OMS test PKI has a leaf whose subject equals its issuer's).
+ *   decided from names alone (the OMS conformance test PKI has a leaf whose subject equals its issuer's).
  * - The leaf is an end-entity certificate made for code signing (Fulcio issues KeyUsage digitalSignature, EKU
  *   codeSigning, CA:FALSE): a CA certificate or a TLS certificate under the same root cannot sign artifacts.
  */

@@ -1,4 +1,4 @@
-// Keyless verification (DESIGN §2): a Sigstore bundle (v0.1–v0.3) whose signing certificate Fulcio issued to an
+// Keyless verification (docs/TRUST-POLICY.md, "How each method uses the policy"): a Sigstore bundle (v0.1–v0.3) whose signing certificate Fulcio issued to an
 // OIDC identity. Answers only "is this bundle's signature valid under the trusted root, and is the signer a trusted
 // identity"; the DSSE payload (in-toto Statement, OMS predicate) is checked by the caller.
 // Offline: the TrustedRoot comes from the trust policy.

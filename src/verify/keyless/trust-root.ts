@@ -34,7 +34,7 @@ export function parseTrustedRoot(json: unknown): Check<TrustedRoot> {
 }
 
 /**
- * SECURITY (DESIGN §2; sigstore-conformance trust-root-tlog-missing-validity-start_fail): every key or CA in the root
+ * SECURITY (sigstore-conformance trust-root-tlog-missing-validity-start_fail): every key or CA in the root
  * must say from when it is trusted. @sigstore/verify reads a missing start as the beginning of time, which would let
  * a log or CA key vouch for entries made before it existed; we refuse such a root instead.
  * (A missing *end* is legitimate: the key is still current.)

@@ -1,6 +1,6 @@
 // One Sigstore bundle through @sigstore/verify, offline: bundle → SignedEntity → Verifier under a TrustedRoot.
 // Shared by keyless.ts (trust-policy identities) and sigstore-bundle.ts (sigstore-conformance's generic client).
-// Never the top-level `sigstore.verify`: it always fetches the trusted root over TUF (DESIGN §7).
+// Never the top-level `sigstore.verify`: it always fetches the trusted root over TUF, and verification stays offline.
 
 import type { KeyObject } from 'node:crypto';
 import { bundleFromJSON } from '@sigstore/bundle';
@@ -127,7 +127,7 @@ function keyFinder(publicKey: KeyObject | undefined): KeyFinderFunc | undefined 
 }
 
 /**
- * SECURITY (DESIGN §2): the log threshold counts distinct logs. @sigstore/verify rejects exact duplicate entries but
+ * SECURITY: the log threshold counts distinct logs. @sigstore/verify rejects exact duplicate entries but
  * counts two entries from one log twice; a single log must not satisfy a threshold meant for independent witnesses.
  */
 function distinctLogs(bundle: Bundle): number {
