@@ -10,6 +10,9 @@
 // This file holds the options, the cases and the run; query-server.ts the benchmark's Neo4j and the load, query-measure.ts
 // the timing, plans and table.
 
+//
+// Over 300 lines: the cases, their answer checks and the report belong to one benchmark; the server, the load and
+// the measuring are in query-server.ts, synthetic-*.ts and query-measure.ts.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {

@@ -40,7 +40,7 @@ import {
   rejectedRow,
   runRow,
   type AttestationRow,
-} from './synthetic-load.ts';
+} from './synthetic-rows.ts';
 
 type Lineage = Omit<AttestationFacts, 'attestation'>;
 

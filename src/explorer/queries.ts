@@ -34,68 +34,21 @@ function withPage(document: string, first: number): string {
 }
 
 const NODE_FIELDS = /* GraphQL */ `
-  fragment NodeFields on GraphNode {
-    kind
-    key
-    name
-  }
+  fragment NodeFields on GraphNode { kind key name }
 `;
 
 const SIGNER_FIELDS = /* GraphQL */ `
-  fragment SignerFields on Signer {
-    kind
-    fingerprint
-    subject
-    issuer
-    keyFingerprint
-  }
+  fragment SignerFields on Signer { kind fingerprint subject issuer keyFingerprint }
 `;
 
 const ATTESTATION_FIELDS = /* GraphQL */ `
-  fragment AttestationFields on Attestation {
-    digest
-    predicateType
-    status
-    reasonCode
-    reason
-    method
-    origin
-    collector
-    receivedAt
-    verifiedAt
-    subjects
-    signer {
-      ...SignerFields
-    }
-  }
+  fragment AttestationFields on Attestation { digest predicateType status reasonCode reason method origin
+  collector receivedAt verifiedAt subjects signer { ...SignerFields } }
 `;
 
 const AFFECTED_FIELDS = /* GraphQL */ `
-  fragment AffectedFields on AffectedNode {
-    node {
-      ...NodeFields
-    }
-    depth
-    verified
-    signers {
-      ...SignerFields
-    }
-    path {
-      type
-      from {
-        ...NodeFields
-      }
-      to {
-        ...NodeFields
-      }
-      how
-      verified
-      evidence {
-        attestation
-        status
-      }
-    }
-  }
+  fragment AffectedFields on AffectedNode { node { ...NodeFields } depth verified signers { ...SignerFields }
+  path { type from { ...NodeFields } to { ...NodeFields } how verified evidence { attestation status } } }
 `;
 
 const FRAGMENTS: Readonly<Record<string, string>> = {
@@ -120,34 +73,9 @@ export function withFragments(operation: string): string {
 }
 
 const SEARCH = /* GraphQL */ `
-  query Search($text: String!, $after: String, $first: Int!) {
-    search(text: $text, first: $first, after: $after) {
-      totalCount
-      truncated
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        cursor
-        node {
-          match
-          node {
-            ...NodeFields
-          }
-          signer {
-            ...SignerFields
-          }
-          signed
-          attestation {
-            digest
-            status
-            predicateType
-          }
-        }
-      }
-    }
-  }
+  query Search($text: String!, $after: String, $first: Int!) { search(text: $text, first: $first, after: $after)
+  { totalCount truncated pageInfo { hasNextPage endCursor } edges { cursor node { match node { ...NodeFields }
+  signer { ...SignerFields } signed attestation { digest status predicateType } } } } }
 `;
 
 export function search(request: Request, text: string, first: number, after: string | null): Promise<SearchPage> {
@@ -156,41 +84,10 @@ export function search(request: Request, text: string, first: number, after: str
 }
 
 const LINEAGE = /* GraphQL */ `
-  query Lineage($digest: String!, $direction: LineageDirection!, $depth: Int!) {
-    lineage(digest: $digest, direction: $direction, maxDepth: $depth) {
-      root {
-        ...NodeFields
-      }
-      nodes {
-        kind
-        key
-        name
-        depth
-        direction
-      }
-      edges {
-        type
-        from {
-          key
-        }
-        to {
-          key
-        }
-        how
-        role
-        result
-        verified
-        evidence {
-          attestation
-          predicateType
-          status
-          signer {
-            ...SignerFields
-          }
-        }
-      }
-    }
-  }
+  query Lineage($digest: String!, $direction: LineageDirection!, $depth: Int!) { lineage(digest: $digest,
+  direction: $direction, maxDepth: $depth) { root { ...NodeFields } nodes { kind key name depth direction }
+  edges { type from { key } to { key } how role result verified evidence { attestation predicateType status
+  signer { ...SignerFields } } } } }
 `;
 
 export function lineage(request: Request, digest: string, direction: string, maxDepth: number): Promise<Lineage | null> {
@@ -204,21 +101,8 @@ export function lineage(request: Request, digest: string, direction: string, max
 }
 
 const ARTIFACT = /* GraphQL */ `
-  query Artifact($digest: String!) {
-    artifact(digest: $digest) {
-      digest
-      name
-      kinds
-      signatureStatus
-      files {
-        path
-        digest
-      }
-      attestations {
-        ...AttestationFields
-      }
-    }
-  }
+  query Artifact($digest: String!) { artifact(digest: $digest) { digest name kinds signatureStatus files { path
+  digest } attestations { ...AttestationFields } } }
 `;
 
 export function artifact(request: Request, digest: string): Promise<Artifact | null> {
@@ -227,9 +111,7 @@ export function artifact(request: Request, digest: string): Promise<Artifact | n
 }
 
 const ARTIFACT_STATUS = /* GraphQL */ `
-  fragment ArtifactStatus on Artifact {
-    signatureStatus
-  }
+  fragment ArtifactStatus on Artifact { signatureStatus }
 `;
 
 /**
@@ -276,36 +158,9 @@ export interface TraceOptions {
 
 const TRACE = /* GraphQL */ `
   query Trace($c: CompromisedInput!, $depth: Int!, $verifiedOnly: Boolean!, $after: String, $first: Int!) {
-    incidentTrace(compromised: $c, maxDepth: $depth, verifiedOnly: $verifiedOnly, first: $first, after: $after) {
-      compromised {
-        ...NodeFields
-      }
-      summary {
-        total
-        byKind {
-          kind
-          count
-        }
-        byDepth {
-          depth
-          count
-        }
-      }
-      affected {
-        totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        edges {
-          cursor
-          node {
-            ...AffectedFields
-          }
-        }
-      }
-    }
-  }
+  incidentTrace(compromised: $c, maxDepth: $depth, verifiedOnly: $verifiedOnly, first: $first, after: $after) {
+  compromised { ...NodeFields } summary { total byKind { kind count } byDepth { depth count } } affected {
+  totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ...AffectedFields } } } } }
 `;
 
 export function trace(
@@ -326,22 +181,8 @@ export function trace(
 
 const AFFECTED = /* GraphQL */ `
   query Affected($c: CompromisedInput!, $depth: Int!, $verifiedOnly: Boolean!, $after: String, $first: Int!) {
-    incidentTrace(compromised: $c, maxDepth: $depth, verifiedOnly: $verifiedOnly, first: $first, after: $after) {
-      affected {
-        totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        edges {
-          cursor
-          node {
-            ...AffectedFields
-          }
-        }
-      }
-    }
-  }
+  incidentTrace(compromised: $c, maxDepth: $depth, verifiedOnly: $verifiedOnly, first: $first, after: $after) {
+  affected { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { ...AffectedFields } } } } }
 `;
 
 /** One page of a trace's affected list (the summary is not asked again). */
@@ -362,9 +203,7 @@ export function affectedPage(
 }
 
 const BOM = /* GraphQL */ `
-  query Bom($digest: String!, $format: BomFormat!) {
-    aiBom(digest: $digest, format: $format)
-  }
+  query Bom($digest: String!, $format: BomFormat!) { aiBom(digest: $digest, format: $format) }
 `;
 
 export function aiBom(request: Request, digest: string, format: BomFormat): Promise<unknown> {

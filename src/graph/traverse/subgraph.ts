@@ -11,6 +11,9 @@
 //
 // An edge names its other end by id only, and subgraph rows are lists, not maps: at 10,000 rows, decoding map keys
 // and a projection of the far node per edge cost more than the traversal itself.
+//
+// Over 300 lines: both traversals share the start clause, the relationship-type check and the row decoding, and
+// keeping them in one file keeps those in step.
 import type { Record as Neo4jRecord } from 'neo4j-driver';
 import { addEvidenceGroups, EVIDENCE_GROUPS, type EvidenceView } from '../read/evidence.ts';
 import type { GraphConnection } from '../driver.ts';

@@ -3,6 +3,9 @@
 // depth and the signers on that path. One traversal query (a shortest-path tree: subgraph.ts) finds every affected
 // node with its depth, whatever the size; the paths, their evidence and signers are built only for the nodes a
 // caller reads (`explain`): an API page shows a hundred of a 10,000-model trace, and the counts need no evidence.
+//
+// Over 300 lines: the trace, the path explanation (Trail) and the starts of each kind of compromise are one
+// algorithm; split, each part would need the others' internals.
 import type { GraphConnection } from '../driver.ts';
 import { fetchEvidence, type EvidenceView } from '../read/evidence.ts';
 import { readAll } from '../read/query.ts';
