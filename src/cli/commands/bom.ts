@@ -18,11 +18,7 @@ Exports the model's AI-BOM (CycloneDX ML-BOM, validated against the official sch
   --output FILE   write there instead of stdout
 ${COMMON_HELP}`;
 
-const QUERY = /* GraphQL */ `
-  query AiBom($d: String!, $f: BomFormat!) {
-    aiBom(digest: $d, format: $f)
-  }
-`;
+const QUERY = /* GraphQL */ `query AiBom($d: String!, $f: BomFormat!) { aiBom(digest: $d, format: $f) }`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {

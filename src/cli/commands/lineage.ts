@@ -12,48 +12,13 @@ Prints the lineage edges around an artifact, each with the attestations that ass
   --depth N   hops (default 5, at most 20)
 ${COMMON_HELP}`;
 
-const QUERY = /* GraphQL */ `
-  query LineageEdges($d: String!, $dir: LineageDirection!, $depth: Int!) {
-    lineage(digest: $d, direction: $dir, maxDepth: $depth) {
-      root {
-        kind
-        key
-        name
-      }
-      nodes {
-        kind
-        key
-        name
-        depth
-        direction
-      }
-      edges {
-        type
-        how
-        role
-        result
-        verified
-        from {
-          key
-          name
-        }
-        to {
-          key
-          name
-        }
-        evidence {
-          attestation
-          signer {
-            kind
-            fingerprint
-            issuer
-            subject
-          }
-        }
-      }
-    }
+const QUERY = /* GraphQL */ `query LineageEdges($d: String!, $dir: LineageDirection!, $depth: Int!) {
+  lineage(digest: $d, direction: $dir, maxDepth: $depth) {
+    root { kind key name }
+    nodes { kind key name depth direction }
+    edges { type how role result verified from { key name } to { key name } evidence { attestation signer { kind fingerprint issuer subject } } }
   }
-`;
+}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {

@@ -13,30 +13,11 @@ of such models, each with its path.
   --limit N   models to list (default ${MAX_PAGE})
 ${COMMON_HELP}`;
 
-const QUERY = /* GraphQL */ `
-  query ModelsFromDataset($d: String!, $t: Boolean!, $depth: Int!, $first: Int!) {
-    modelsTrainedOn(dataset: $d, transitive: $t, maxDepth: $depth, first: $first) {
-      totalCount
-      edges {
-        node {
-          depth
-          node {
-            key
-            name
-          }
-          path {
-            type
-            how
-            to {
-              key
-              name
-            }
-          }
-        }
-      }
-    }
+const QUERY = /* GraphQL */ `query ModelsFromDataset($d: String!, $t: Boolean!, $depth: Int!, $first: Int!) {
+  modelsTrainedOn(dataset: $d, transitive: $t, maxDepth: $depth, first: $first) {
+    totalCount edges { node { depth node { key name } path { type how to { key name } } } }
   }
-`;
+}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {

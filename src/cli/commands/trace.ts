@@ -18,61 +18,14 @@ path to each and the signers on it, then counts by kind and depth.
   --limit N           affected nodes to list (default ${MAX_PAGE})
 ${COMMON_HELP}`;
 
-const QUERY = /* GraphQL */ `
-  query TraceAffected($c: CompromisedInput!, $depth: Int!, $verified: Boolean!, $first: Int!) {
-    incidentTrace(compromised: $c, maxDepth: $depth, verifiedOnly: $verified, first: $first) {
-      compromised {
-        kind
-        key
-        name
-      }
-      summary {
-        total
-        byKind {
-          kind
-          count
-        }
-        byDepth {
-          depth
-          count
-        }
-      }
-      affected {
-        totalCount
-        edges {
-          node {
-            depth
-            verified
-            node {
-              kind
-              key
-              name
-            }
-            path {
-              type
-              from {
-                key
-              }
-              to {
-                key
-              }
-              how
-              evidence {
-                attestation
-                signer {
-                  kind
-                  fingerprint
-                  issuer
-                  subject
-                }
-              }
-            }
-          }
-        }
-      }
-    }
+const QUERY = /* GraphQL */ `query TraceAffected($c: CompromisedInput!, $depth: Int!, $verified: Boolean!, $first: Int!) {
+  incidentTrace(compromised: $c, maxDepth: $depth, verifiedOnly: $verified, first: $first) {
+    compromised { kind key name }
+    summary { total byKind { kind count } byDepth { depth count } }
+    affected { totalCount edges { node { depth verified node { kind key name }
+      path { type from { key } to { key } how evidence { attestation signer { kind fingerprint issuer subject } } } } } }
   }
-`;
+}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
