@@ -90,10 +90,10 @@ function toNode(record: Neo4jRecord): GraphNode {
   };
 }
 
-/** A subgraph, with the views of the attestations behind its edges when asked for. */
 /** Cypher integers are 64-bit; this is "no limit" for a count of nodes. */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
+/** A subgraph, with the views of the attestations behind its edges when asked for. */
 export interface SubgraphWithEvidence extends Subgraph {
   readonly evidence: ReadonlyMap<string, EvidenceView>;
 }
@@ -117,22 +117,7 @@ export interface SubgraphOptions {
   readonly maxNodes?: number;
 }
 
-export function fetchSubgraph(
-  graph: GraphConnection,
-  starts: Starts,
-  types: readonly LineageType[],
-  direction: Direction,
-  maxDepth: number,
-  options?: SubgraphOptions & { readonly evidence?: false },
-): Promise<Subgraph>;
-export function fetchSubgraph(
-  graph: GraphConnection,
-  starts: Starts,
-  types: readonly LineageType[],
-  direction: Direction,
-  maxDepth: number,
-  options: SubgraphOptions & { readonly evidence: true },
-): Promise<SubgraphWithEvidence>;
+/** The subgraph within reach; its `evidence` is filled only when `options.evidence` asks for it. */
 export async function fetchSubgraph(
   graph: GraphConnection,
   starts: Starts,
@@ -140,7 +125,7 @@ export async function fetchSubgraph(
   direction: Direction,
   maxDepth: number,
   options: SubgraphOptions = {},
-): Promise<Subgraph | SubgraphWithEvidence> {
+): Promise<SubgraphWithEvidence> {
   const { relTypes, depth } = checked(types, maxDepth);
   const start = startClause(starts);
   if (start.empty) return { starts: [], nodes: new Map(), adjacency: new Map(), evidence: new Map() };
@@ -191,9 +176,8 @@ export async function fetchSubgraph(
     }
     adjacency.set(id, edges);
   }
-  if (!options.evidence) return { starts: startIds, nodes, adjacency };
-  const evidence = addEvidenceGroups(new Map(), (records[0]?.get('evidence') as unknown[][] | undefined) ?? []);
-  return { starts: startIds, nodes, adjacency, evidence };
+  const groups = options.evidence ? ((records[0]?.get('evidence') as unknown[][] | undefined) ?? []) : [];
+  return { starts: startIds, nodes, adjacency, evidence: addEvidenceGroups(new Map(), groups) };
 }
 
 export interface TreeEntry {
