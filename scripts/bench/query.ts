@@ -14,7 +14,9 @@
 // This file holds the options, the cases (a table of eight, hence a little over 300 lines) and the run; query-check.ts
 // the trace checks, query-server.ts the benchmark's Neo4j and the load, query-measure.ts the timing, plans and table.
 
-import { parseArgs } from 'node:util';
+//
+// Over 300 lines: the cases, their answer checks and the report belong to one benchmark; the server, the load and
+// the measuring are in query-server.ts, synthetic-*.ts and query-measure.ts.
 import { exportAiBom } from '../../src/bom/index.ts';
 import {
   connectGraph,
@@ -26,7 +28,7 @@ import {
   type LineageResult,
   type TraceResult,
 } from '../../src/graph/index.ts';
-import { EXIT_ABORTED, EXIT_OK, EXIT_USAGE } from './benchmark.ts';
+import { benchArgs, EXIT_ABORTED, EXIT_OK, EXIT_USAGE, settingsOr } from './benchmark.ts';
 import { describeMachine, machine } from './machine.ts';
 import { fmt, measure, printPlans, recordingConnection, report, type Case } from './query-measure.ts';
 import {
@@ -197,37 +199,18 @@ function cases(graph: GraphConnection, targets: Targets, spec: GraphSpec, oracle
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  let options: {
-    runs: number;
-    warmup: number;
-    only?: string[];
-    plan: boolean;
-    rebuild: boolean;
-    keep: boolean;
-    json: boolean;
-    scale: number;
-    port: number;
-  };
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        runs: { type: 'string' },
-        warmup: { type: 'string' },
-        only: { type: 'string' },
-        scale: { type: 'string' },
-        port: { type: 'string' },
-        plan: { type: 'boolean', default: false },
-        rebuild: { type: 'boolean', default: false },
-        keep: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
+  const options = settingsOr(USAGE, () => {
+    const values = benchArgs(argv, {
+      runs: { type: 'string' },
+      warmup: { type: 'string' },
+      only: { type: 'string' },
+      scale: { type: 'string' },
+      port: { type: 'string' },
+      plan: { type: 'boolean', default: false },
+      rebuild: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
     });
-    if (values.help) {
-      console.log(USAGE);
-      return EXIT_OK;
-    }
+    if (values.help) return 'help';
     const count = (text: string | undefined, fallback: number, flag: string, min: number): number => {
       const n = text === undefined ? fallback : Number(text);
       if (!Number.isInteger(n) || n < min) throw new TypeError(`${flag} needs an integer >= ${min}, not "${text}"`);
@@ -235,7 +218,7 @@ export async function run(argv: readonly string[]): Promise<number> {
     };
     const scale = values.scale === undefined ? 1 : Number(values.scale);
     if (!(scale > 0 && scale <= 1)) throw new TypeError(`--scale needs a number in (0, 1], not "${values.scale}"`);
-    options = {
+    return {
       runs: count(values.runs, 40, '--runs', 1),
       warmup: count(values.warmup, 20, '--warmup', 0),
       ...(values.only === undefined ? {} : { only: values.only.split(',').map((s) => s.trim()) }),
@@ -246,10 +229,8 @@ export async function run(argv: readonly string[]): Promise<number> {
       scale,
       port: count(values.port, DEFAULT_PORT, '--port', 1024),
     };
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+  });
+  if (typeof options === 'number') return options;
 
   NEO4J_ENV.NEO4J_BOLT_PORT = String(options.port);
   const host = machine();

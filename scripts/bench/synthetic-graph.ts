@@ -16,10 +16,15 @@
 //   60 evaluation sets; 300 packages × 8 versions; 2,000 training-code commits; 5 unique files per model plus a
 //   tokenizer shared across a family; 8 builders; 4 signing keys; ~2 % extra rejected attestations linked to nothing.
 
+//
+// Over 300 lines: every deterministic choice of the graph is here, so one file says what the graph is.
 import { createHash } from 'node:crypto';
 
-/** Bump on any change to the generated rows, here or in synthetic-load.ts: it is part of specHash, so a bump reloads. */
-export const GENERATOR_VERSION = 3;
+/**
+ * Bump on any change to the generated rows, here or in synthetic-load.ts: it is part of specHash, so a bump reloads.
+ * 4: the rows are what the write path makes of the same facts (test/integration/synthetic-graph.test.ts).
+ */
+export const GENERATOR_VERSION = 4;
 
 export interface GraphSpec {
   readonly foundations: number;
@@ -170,6 +175,8 @@ export const fileDigest = (owner: string, path: string): string => digestOf(`fil
 export const tokenizerDigest = (f: number): string => digestOf(`file/tokenizer/F${f}`);
 export const datasetDigest = (id: string): string => digestOf(`dataset/${id}`);
 export const codeDigest = (i: number): string => digestOf(`code/${i}`);
+export const codeName = (i: number): string =>
+  `git+https://github.com/org-${i % 50}/train@${digestOf(`commit/${i}`).slice(7, 47)}`;
 export const attDigest = (kind: string, subject: string): string => digestOf(`attestation/${kind}/${subject}`);
 export const keyFingerprint = (k: number): string => digestOf(`key/${k}`).slice('sha256:'.length);
 export const builderId = (b: number): string => `https://ci.example.com/builders/gpu-pool-${b}`;
@@ -238,7 +245,8 @@ export function basesOf(spec: GraphSpec, m: ModelRef, kind: RunKind): { id: stri
     const other = (m.foundation + 1 + pick(`mergef/${m.id}`, spec.foundations - 1)) % spec.foundations;
     const branch = pick(`mergeb/${m.id}`, spec.branchesPerFoundation);
     const position = 1 + pick(`mergep/${m.id}`, m.position - 1);
-    bases.push({ id: `F${other}/B${branch}/${position}`, how: 'fine-tune' });
+    // The provenance says how for all its base models at once: the run's kind.
+    bases.push({ id: `F${other}/B${branch}/${position}`, how: kind });
   }
   return bases;
 }

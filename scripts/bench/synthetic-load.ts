@@ -1,50 +1,46 @@
 // Load steps for the synthetic graph (synthetic-graph.ts): one Cypher statement per node or edge kind, fed rows in
-// batches by the caller (query-server.ts). Every row is built from the graph's deterministic names, digests and choices,
+// batches by the caller (query-server.ts), the rows made by synthetic-rows.ts. Every row is built from the graph's deterministic names, digests and choices,
 // so the same spec always streams the same rows, in the same order.
 
 import {
   attDigest,
   basesOf,
-  builderId,
   codeDigest,
+  codeName,
   datasetDigest,
   datasets,
   digestOf,
   evaluatedOn,
-  fileDigest,
   fineTuneDatasets,
-  FOUNDATION_SHARDS,
   hasBom,
   hasRejected,
   keyFingerprint,
-  MODEL_FILES,
   modelDigest,
   modelName,
   models,
   packageName,
   packagesOf,
   packageVersion,
-  pick,
   purlOf,
-  rnd,
   runId,
   runKindOf,
   signerOf,
   tokenizerDigest,
   trainingSetsOf,
-  type DatasetRef,
   type GraphSpec,
-  type ModelRef,
-  type RunKind,
 } from './synthetic-graph.ts';
-
-/** The predicate type of each kind of attestation. */
-const PRED = {
-  oms: 'https://model_signing/signature/v1.0',
-  slsa: 'https://slsa.dev/provenance/v1',
-  bom: 'https://cyclonedx.org/bom',
-  test: 'https://in-toto.io/attestation/test-result/v0.1',
-} as const;
+import {
+  attestationRow,
+  builderOf,
+  codeOf,
+  datasetCard,
+  datasetFiles,
+  evaluation,
+  modelFiles,
+  named,
+  rejectedRow,
+  runRow,
+} from './synthetic-rows.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -81,37 +77,6 @@ CREATE (a)-[r:${type}]->(b) SET r = row.props`,
   rows,
 });
 
-const RECEIVED = Date.UTC(2026, 0, 1);
-const when = (key: string): string => new Date(RECEIVED + Math.floor(rnd(`t/${key}`) * 300 * 86_400_000)).toISOString();
-
-type AttestationRow = {
-  digest: string;
-  predicateType: string;
-  status: 'verified' | 'rejected';
-  method: string | null;
-  reasonCode: string | null;
-  reason: string | null;
-  origin: string;
-  collector: string;
-  receivedAt: string;
-  claimedSubjects: string[];
-};
-
-function attestation(kind: keyof typeof PRED, subject: string, subjectDigest: string): AttestationRow {
-  return {
-    digest: attDigest(kind, subject),
-    predicateType: PRED[kind],
-    status: 'verified',
-    method: 'key',
-    reasonCode: null,
-    reason: null,
-    origin: `https://models.example.com/${subject}`,
-    collector: 'bench',
-    receivedAt: when(`${kind}/${subject}`),
-    claimedSubjects: [subjectDigest],
-  };
-}
-
 /** Everything the benchmark loads, in order: nodes (identity-indexed by migrations/001) first, then relationships. */
 export function loadSteps(spec: GraphSpec): LoadStep[] {
   const pool = fineTuneDatasets(spec);
@@ -124,132 +89,106 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
   const datasetInfo = function* () {
     for (const d of datasets(spec)) yield { d, digest: datasetDigest(d.id) };
   };
-  const datasetCard = (d: DatasetRef): Row => ({
-    name: d.name,
-    license: ['cc-by-4.0', 'apache-2.0', 'odc-by', 'mit'][pick(`lic/${d.id}`, 4)],
-    sourceUrl: `https://data.example.com/${d.name}`,
-    datasetType: d.eval ? 'evaluation' : 'text',
-  });
   const slsa = (id: string): string => attDigest('slsa', id);
   const oms = (id: string): string => attDigest('oms', id);
   const withBom = (id: string): string[] => (hasBom(id) ? [slsa(id), attDigest('bom', id)] : [slsa(id)]);
-  const filesOf = (m: ModelRef): { path: string; digest: string }[] => {
-    const paths =
-      m.position === 0
-        ? [
-            'config.json',
-            'generation_config.json',
-            ...Array.from(
-              { length: FOUNDATION_SHARDS },
-              (_, i) => `model-${String(i + 1).padStart(5, '0')}-of-000${FOUNDATION_SHARDS}.safetensors`,
-            ),
-          ]
-        : MODEL_FILES;
-    return [
-      ...paths.map((path) => ({ path, digest: fileDigest(m.id, path) })),
-      { path: 'tokenizer.json', digest: tokenizerDigest(m.foundation) },
-    ];
-  };
-  const datasetFiles = (d: DatasetRef): { path: string; digest: string }[] => {
-    const n = 1 + pick(`shards/${d.id}`, 2);
-    return Array.from({ length: n }, (_, i) => {
-      const path = `data/${d.eval ? 'test' : 'train'}-${String(i).padStart(5, '0')}-of-${String(n).padStart(5, '0')}.parquet`;
-      return { path, digest: fileDigest(d.id, path) };
-    });
-  };
+  const used = named(spec);
+  // Ingest stamps the time it first saw an artifact; the load, the time it ran.
+  const seen = ', n.firstSeenAt = datetime()';
 
   return [
     nodeStep('Key', 'Key', function* () {
-      for (let k = 0; k < spec.keys; k++) yield { fingerprint: keyFingerprint(k) };
+      for (const k of [...used.keys].sort((a, b) => a - b)) yield { fingerprint: keyFingerprint(k) };
     }),
     nodeStep('Builder', 'Builder', function* () {
-      for (let b = 0; b < spec.builders; b++) yield { id: builderId(b) };
+      for (const id of [...used.builders].sort()) yield { id };
     }),
     nodeStep('Package', 'Package', function* () {
       for (let p = 0; p < spec.packages; p++)
         for (let v = 0; v < spec.versionsPerPackage; v++)
-          yield {
-            purl: purlOf(p, v),
-            name: packageName(p),
-            version: packageVersion(p, v),
-            digests: [digestOf(`wheel/${purlOf(p, v)}`)],
-          };
+          if (used.purls.has(purlOf(p, v)))
+            yield {
+              purl: purlOf(p, v),
+              name: packageName(p),
+              version: packageVersion(p, v),
+              digests: [digestOf(`wheel/${purlOf(p, v)}`)],
+            };
     }),
-    nodeStep('Dataset', 'Artifact:Dataset', function* () {
-      for (const { d, digest } of datasetInfo()) yield { digest, name: d.name, omsSigned: true };
-    }),
-    nodeStep('code Artifact', 'Artifact', function* () {
-      for (let i = 0; i < spec.codeArtifacts; i++)
-        yield {
-          digest: codeDigest(i),
-          name: `git+https://github.com/org-${i % 50}/train@${digestOf(`commit/${i}`).slice(7, 47)}`,
-        };
-    }),
-    nodeStep('Model', 'Artifact:Model', function* () {
-      for (const { m, kind, digest } of modelInfo())
-        yield { digest, name: modelName(m, kind), declaredModel: true, omsSigned: true };
-    }),
-    nodeStep('File', 'Artifact:File', function* () {
-      for (let f = 0; f < spec.foundations; f++) yield { digest: tokenizerDigest(f), name: 'tokenizer.json' };
-      for (const { m } of modelInfo())
-        for (const file of filesOf(m)) if (file.path !== 'tokenizer.json') yield { digest: file.digest, name: file.path };
-      for (const { d } of datasetInfo())
-        for (const file of datasetFiles(d)) yield { digest: file.digest, name: file.path.split('/').pop() };
-    }),
+    nodeStep(
+      'Dataset',
+      'Artifact:Dataset',
+      function* () {
+        for (const { d, digest } of datasetInfo()) yield { digest, name: d.name, omsSigned: true };
+      },
+      seen,
+    ),
+    nodeStep(
+      'code Artifact',
+      'Artifact',
+      function* () {
+        for (let i = 0; i < spec.codeArtifacts; i++) if (used.code.has(i)) yield { digest: codeDigest(i), name: codeName(i) };
+      },
+      seen,
+    ),
+    nodeStep(
+      'Model',
+      'Artifact:Model',
+      function* () {
+        for (const { m, kind, digest } of modelInfo())
+          yield { digest, name: modelName(m, kind), declaredModel: true, omsSigned: true };
+      },
+      seen,
+    ),
+    // An OMS signature names its files by path on the CONTAINS edge; the file node itself has no name.
+    nodeStep(
+      'File',
+      'Artifact:File',
+      function* () {
+        for (let f = 0; f < spec.foundations; f++) yield { digest: tokenizerDigest(f) };
+        for (const { m } of modelInfo())
+          for (const file of modelFiles(m)) if (file.path !== 'tokenizer.json') yield { digest: file.digest };
+        for (const { d } of datasetInfo()) for (const file of datasetFiles(d)) yield { digest: file.digest };
+      },
+      seen,
+    ),
     nodeStep('PipelineRun', 'PipelineRun', function* () {
-      const run = (subject: string, kind: RunKind): Row => {
-        const started = when(`run/${subject}`);
-        return {
-          id: runId(subject),
-          runKind: kind,
-          buildType: `https://ml.example.com/${kind}/v1`,
-          startedOn: started,
-          finishedOn: new Date(Date.parse(started) + 3_600_000 * (1 + pick(`hours/${subject}`, 48))).toISOString(),
-          externalParameters: JSON.stringify({ runKind: kind, learningRate: 2e-5, epochs: 1 + pick(`ep/${subject}`, 3) }),
-        };
-      };
-      for (const { m, kind } of modelInfo()) yield run(m.id, kind);
-      for (const { d } of datasetInfo()) if (d.parent) yield run(d.id, 'preprocessing');
+      for (const { m, kind } of modelInfo()) yield { ...runRow(m.id, kind) };
+      for (const { d } of datasetInfo()) if (d.parent) yield { ...runRow(d.id, 'preprocessing') };
     }),
     nodeStep(
       'Attestation',
       'Attestation',
       function* () {
         for (const { m, digest } of modelInfo()) {
-          yield attestation('oms', m.id, digest);
-          yield attestation('slsa', m.id, digest);
-          if (hasBom(m.id)) yield attestation('bom', m.id, digest);
-          if (evaluatedOn(spec, m.id).length > 0) yield attestation('test', m.id, digest);
-          if (hasRejected(m.id))
-            yield {
-              ...attestation('slsa', `${m.id}/rejected`, digest),
-              status: 'rejected',
-              method: null,
-              reasonCode: 'SIGNATURE_INVALID',
-              reason: 'signature does not verify under the trusted key',
-            };
+          yield { ...attestationRow('oms', m.id, digest) };
+          yield { ...attestationRow('slsa', m.id, digest) };
+          if (hasBom(m.id)) yield { ...attestationRow('bom', m.id, digest) };
+          if (evaluatedOn(spec, m.id).length > 0) yield { ...attestationRow('test', m.id, digest) };
+          if (hasRejected(m.id)) yield { ...rejectedRow(m.id, digest) };
         }
         for (const { d, digest } of datasetInfo()) {
-          yield attestation('oms', d.id, digest);
-          if (d.parent) yield attestation('slsa', d.id, digest);
-          yield attestation('bom', d.id, digest);
+          yield { ...attestationRow('oms', d.id, digest) };
+          if (d.parent) yield { ...attestationRow('slsa', d.id, digest) };
+          yield { ...attestationRow('bom', d.id, digest) };
         }
       },
-      // Ingest stores the receipt time as a datetime, not as text.
-      ', n.receivedAt = datetime(row.receivedAt)',
+      // Ingest stores the receipt time as a datetime, not as text, and verifiedAt when it decided.
+      ', n.receivedAt = datetime(row.receivedAt), n.verifiedAt = datetime(row.receivedAt)',
     ),
 
     edgeStep('CONTAINS', 'CONTAINS', 'Artifact', 'Artifact', function* () {
       for (const { m, digest } of modelInfo())
-        for (const file of filesOf(m)) yield { from: digest, to: file.digest, props: { path: file.path, evidence: [oms(m.id)] } };
+        for (const file of modelFiles(m))
+          yield { from: digest, to: file.digest, props: { path: file.path, evidence: [oms(m.id)] } };
       for (const { d, digest } of datasetInfo())
         for (const file of datasetFiles(d))
           yield { from: digest, to: file.digest, props: { path: file.path, evidence: [oms(d.id)] } };
     }),
     edgeStep('DERIVED_FROM', 'DERIVED_FROM', 'Artifact', 'Artifact', function* () {
+      // Only the provenance says what a model derives from: a CycloneDX BOM lists data and libraries, not base models.
       for (const { m, kind, digest } of modelInfo())
         for (const base of basesOf(spec, m, kind))
-          yield { from: digest, to: modelDigest(base.id), props: { how: base.how, evidence: withBom(m.id) } };
+          yield { from: digest, to: modelDigest(base.id), props: { how: base.how, evidence: [slsa(m.id)] } };
       for (const { d, digest } of datasetInfo())
         if (d.parent)
           yield { from: digest, to: datasetDigest(d.parent), props: { how: 'preprocessing', evidence: [slsa(d.id)] } };
@@ -269,7 +208,7 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
       for (const { m, digest } of modelInfo())
         yield {
           from: digest,
-          to: codeDigest(pick(`code/${m.id}`, spec.codeArtifacts)),
+          to: codeDigest(codeOf(spec, m.id)),
           props: { role: 'code', evidence: [slsa(m.id)] },
         };
     }),
@@ -279,11 +218,7 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
           yield {
             from: digest,
             to: datasetDigest(`E${e}`),
-            props: {
-              result: rnd(`pass/${m.id}/${e}`) < 0.8 ? 'PASSED' : 'FAILED',
-              url: `https://evals.example.com/${m.id}/${e}`,
-              evidence: [attDigest('test', m.id)],
-            },
+            props: { ...evaluation(m.id, e), evidence: [attDigest('test', m.id)] },
           };
     }),
     edgeStep('PRODUCED_BY', 'PRODUCED_BY', 'Artifact', 'PipelineRun', function* () {
@@ -292,11 +227,9 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
         if (d.parent) yield { from: digest, to: runId(d.id), props: { evidence: [slsa(d.id)] } };
     }),
     edgeStep('RAN_ON', 'RAN_ON', 'PipelineRun', 'Builder', function* () {
-      for (const { m } of modelInfo())
-        yield { from: runId(m.id), to: builderId(pick(`builder/${m.id}`, spec.builders)), props: { evidence: [slsa(m.id)] } };
+      for (const { m } of modelInfo()) yield { from: runId(m.id), to: builderOf(spec, m.id), props: { evidence: [slsa(m.id)] } };
       for (const { d } of datasetInfo())
-        if (d.parent)
-          yield { from: runId(d.id), to: builderId(pick(`builder/${d.id}`, spec.builders)), props: { evidence: [slsa(d.id)] } };
+        if (d.parent) yield { from: runId(d.id), to: builderOf(spec, d.id), props: { evidence: [slsa(d.id)] } };
     }),
     edgeStep('ATTESTS', 'ATTESTS', 'Attestation', 'Artifact', function* () {
       for (const { m, digest } of modelInfo()) {

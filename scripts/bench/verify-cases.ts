@@ -6,7 +6,8 @@ import { X509Certificate, createPublicKey, verify as cryptoVerify } from 'node:c
 import type { KeyObject } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadTrustPolicy, pae, verifyDocument } from '../../src/verify/index.ts';
+import { loadTrustPolicy, verifyDocument } from '../../src/verify/index.ts';
+import { pae } from '../../src/verify/signers/dsse.ts';
 import type { Operation } from './harness.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../..');

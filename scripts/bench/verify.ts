@@ -6,8 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { EXIT_ABORTED, EXIT_OK, EXIT_USAGE } from './benchmark.ts';
+import { benchArgs, EXIT_ABORTED, EXIT_OK, EXIT_USAGE, settingsOr } from './benchmark.ts';
 import { measureInterleaved } from './harness.ts';
 import type { Measurement } from './harness.ts';
 import { describeMachine, machine } from './machine.ts';
@@ -88,33 +87,18 @@ function report(rows: readonly Row[]): string {
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  let seconds: number;
-  let warmupSeconds: number;
-  let json: boolean;
-  let only: readonly string[] | undefined;
-  try {
-    const { values } = parseArgs({
-      args: [...argv],
-      options: {
-        seconds: { type: 'string' },
-        warmup: { type: 'string' },
-        only: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-    if (values.help) {
-      console.log(USAGE);
-      return EXIT_OK;
-    }
-    seconds = positive(values.seconds, 3, '--seconds');
-    warmupSeconds = positive(values.warmup, 1, '--warmup');
-    json = values.json;
-    only = values.only?.split(',').map((name) => name.trim());
-  } catch (err) {
-    console.error(`${(err as Error).message}\n\n${USAGE}`);
-    return EXIT_USAGE;
-  }
+  const settings = settingsOr(USAGE, () => {
+    const values = benchArgs(argv, { seconds: { type: 'string' }, warmup: { type: 'string' }, only: { type: 'string' } });
+    if (values.help) return 'help';
+    return {
+      seconds: positive(values.seconds, 3, '--seconds'),
+      warmupSeconds: positive(values.warmup, 1, '--warmup'),
+      json: values.json,
+      only: values.only?.split(',').map((name) => name.trim()),
+    };
+  });
+  if (typeof settings === 'number') return settings;
+  const { seconds, warmupSeconds, json, only } = settings;
 
   const now = new Date();
   const host = machine();

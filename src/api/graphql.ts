@@ -20,6 +20,7 @@ import { aiBom } from './resolvers/ai-bom.ts';
 import { JSONScalar } from './resolvers/json-scalar.ts';
 import { TraceCache } from './resolvers/trace-cache.ts';
 import { search, searchHitAttestation } from './resolvers/search.ts';
+import type { Resolvers } from './resolvers/schema-types.ts';
 
 export const SCHEMA_DIR = path.resolve(import.meta.dirname, '../../schema');
 
@@ -42,7 +43,7 @@ export function createGraphqlHandler(
       JSON: JSONScalar,
       Query: { model, dataset, artifact, attestation, submission, lineage, modelsTrainedOn, incidentTrace, aiBom, search },
       SearchHit: { attestation: searchHitAttestation },
-    },
+    } satisfies Resolvers,
   });
   // One cache per server: every request pages through the same recent traces.
   const shared: ApiContext = { ...context, traces: new TraceCache() };

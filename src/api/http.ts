@@ -14,6 +14,7 @@ import type { Metrics } from './metrics.ts';
 import type { QueryLimits } from './query-limits.ts';
 import { guarded } from './request-guard.ts';
 import { submissionObject } from './resolvers/views.ts';
+import { MAX_PAGE } from './resolvers/pagination.ts';
 
 /** Timeouts and caps of the server itself: what one slow or greedy client may hold. */
 export interface ServerLimits {
@@ -114,7 +115,7 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
     if (options.serveApi && url.pathname.startsWith('/v1/failed')) auth.require(request, 'ingest');
     if (options.serveApi && url.pathname === '/v1/failed') {
       if (method === 'GET') {
-        const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), 1000);
+        const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 100) || 100, 1), MAX_PAGE);
         sendJson(response, 200, { failed: await context.queue.listFailed(limit) });
         return 'failed';
       }

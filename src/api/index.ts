@@ -10,3 +10,4 @@ export { loadTypeDefs, SCHEMA_DIR } from './graphql.ts';
 export { createAuthorizer } from './auth.ts';
 export type { Authorizer, Role, TokenConfig } from './auth.ts';
 export type { QueryLimits } from './query-limits.ts';
+export { MAX_PAGE } from './resolvers/pagination.ts';

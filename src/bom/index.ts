@@ -1,5 +1,5 @@
 // Public door of the AI-BOM domain: export one model's verified lineage as CycloneDX 1.6 / 1.7 ML-BOM or
-// SPDX 3.0.1 AI/Dataset JSON-LD (DESIGN.md §4). Reads the graph through its index only.
+// SPDX 3.0.1 AI/Dataset JSON-LD, every component backed by verified evidence. Reads the graph through its index only.
 export { BomError } from './errors.ts';
 export type { BomErrorCode } from './errors.ts';
 export { buildCycloneDx } from './cyclonedx.ts';

@@ -1,26 +1,19 @@
-// The CLI's way to ask a running service: one GraphQL request, errors turned into readable messages.
-import { authHeaders } from './token.ts';
-
-export interface ServiceOptions {
-  readonly url?: string | undefined;
-  readonly token?: string | undefined;
-}
-
-export function serviceUrl(options: ServiceOptions): string {
-  return options.url ?? process.env['MPG_URL'] ?? 'http://127.0.0.1:8080';
-}
+// The CLI's way to ask a running service: one GraphQL request through the REST client (rest-client.ts: its URL,
+// token and retry rule), errors turned into readable messages.
+import { DEFAULT_URL, restClient, send, type ServiceOptions } from './rest-client.ts';
 
 export async function query<T>(options: ServiceOptions, text: string, variables: Record<string, unknown>): Promise<T> {
-  const response = await fetch(`${serviceUrl(options)}/graphql`, {
+  const reply = await send(restClient(options), '/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...authHeaders(options.token) },
+    contentType: 'application/json',
     body: JSON.stringify({ query: text, variables }),
   });
-  const body = (await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
-  if (body.errors?.length) {
+  if (reply.kind === 'unreachable') throw new Error(`NETWORK_ERROR: ${reply.message}`);
+  const body = reply.body as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] } | undefined;
+  if (body?.errors?.length) {
     throw new Error(body.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
   }
-  if (!body.data) throw new Error(`the service answered ${response.status} without data`);
+  if (!body?.data) throw new Error(`the service answered ${reply.status} without data`);
   return body.data;
 }
 
@@ -41,34 +34,6 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-export const COMMON_HELP = `  --url URL   service base URL (default http://127.0.0.1:8080, or MPG_URL)
+export const COMMON_HELP = `  --url URL   service base URL (default ${DEFAULT_URL}, or MPG_URL)
   --token T   bearer token with the read role (default: MPG_TOKEN)
   --json      print the raw JSON answer`;
-
-/** Shapes of the answers the CLI commands read (subsets of schema/*.graphql). */
-export interface NodeJson {
-  kind: string;
-  key: string;
-  name: string | null;
-}
-export interface EvidenceJson {
-  attestation: string;
-  signer: { kind: string; fingerprint: string | null; issuer: string | null; subject: string | null } | null;
-}
-export interface HopJson {
-  type: string;
-  how: string | null;
-  from: { key: string; name?: string | null };
-  to: { key: string; name?: string | null };
-  evidence?: EvidenceJson[];
-}
-export interface AffectedJson {
-  depth: number;
-  verified?: boolean;
-  node: NodeJson;
-  path: HopJson[];
-}
-export interface AffectedConnectionJson {
-  totalCount: number;
-  edges: { node: AffectedJson }[];
-}

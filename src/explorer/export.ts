@@ -1,4 +1,4 @@
-// The affected list of an incident trace, whole: read page by page (the API's pages hold at most 1000), then
+// The affected list of an incident trace, whole: read page by page (the API's pages hold at most MAX_PAGE), then
 // written as CSV or JSON for a ticket or a spreadsheet.
 import type { AffectedNode, Page, Signer } from './types.ts';
 

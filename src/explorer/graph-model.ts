@@ -4,6 +4,8 @@
 // holds, so a 10,000-node blast radius is a chain of counts, not a smear of dots, and never reaches the layout
 // whole. What is not drawn one by one is in the paged lists beside the graph.
 // No DOM and no cytoscape here, so the capping is tested in node (test/unit/explorer/).
+//
+// Over 300 lines: the lineage plan and the trace plan share the rank capping and the element building.
 import type { AffectedNode, Lineage, LineageEdge, NodeKind, NodeRef, Status, TraceSummary } from './types.ts';
 
 /** Nodes drawn one by one at most: a layered layout of more takes seconds and stops being readable. */

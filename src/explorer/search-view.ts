@@ -4,7 +4,7 @@ import type { App } from './app.ts';
 import { append, byId, clear, h } from './dom.ts';
 import { signerText } from './export.ts';
 import { KIND_LABELS, nodeLabel, shortKey } from './graph-model.ts';
-import { search } from './queries.ts';
+import { MAX_PAGE, search } from './queries.ts';
 import type { Compromised, SearchHit } from './types.ts';
 
 const PAGE = 20;
@@ -90,7 +90,7 @@ export function createSearchView(app: App) {
       summary.textContent =
         page.totalCount === 0
           ? `Nothing matches “${query}”.`
-          : `${page.totalCount}${page.truncated ? '+' : ''} result(s) for “${query}”, showing ${shown}.${page.truncated ? ' Some kinds of match had over 1000 results: make the text more specific.' : ''}`;
+          : `${page.totalCount}${page.truncated ? '+' : ''} result(s) for “${query}”, showing ${shown}.${page.truncated ? ` Some kinds of match had over ${MAX_PAGE} results: make the text more specific.` : ''}`;
       app.status(summary.textContent);
       if (reset) (results.querySelector('button') as HTMLButtonElement | null)?.focus();
     } catch (error) {

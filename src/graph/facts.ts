@@ -1,5 +1,6 @@
 // The plain-data middle of ingestion: what one attestation tells the graph, with no driver types
 // and no raw documents beyond the kept original. Ingest builds these; `writeAttestation` stores them.
+import type { LineageType } from './views.ts';
 
 /** `algorithm:hex`, lower case, e.g. `sha256:9f86…`. The identity of every artifact node. */
 export type DigestString = string;
@@ -108,7 +109,8 @@ export type NodeRef =
   | { readonly kind: 'run'; readonly id: string }
   | { readonly kind: 'builder'; readonly id: string };
 
-export type EdgeType = 'DERIVED_FROM' | 'TRAINED_ON' | 'BUILT_WITH' | 'PRODUCED_BY' | 'RAN_ON' | 'EVALUATED_ON' | 'USED';
+/** The lineage types an EdgeFact writes (views.ts lists them all); CONTAINS is written from ContainsFact. */
+export type EdgeType = Exclude<LineageType, 'CONTAINS'>;
 
 /** A lineage edge; the attestation's digest is added to the edge's evidence when it is written. */
 export interface EdgeFact {

@@ -32,14 +32,13 @@ export { writeAttestation } from './write/attestation.ts';
 export type { WriteOutcome } from './write/attestation.ts';
 export { findArtifact, findAttestation } from './read/artifact.ts';
 export type { ArtifactView, AttestationView, FileView } from './read/artifact.ts';
-export { fetchSubgraph, LINEAGE_TYPES, MAX_DEPTH } from './traverse/subgraph.ts';
-export type { Direction, GraphEdge, GraphNode, NodeKind, Subgraph } from './traverse/subgraph.ts';
+export type { Direction, GraphNode, NodeKind } from './views.ts';
+export { MAX_DEPTH } from './traverse/subgraph.ts';
 export { readLineage } from './traverse/lineage.ts';
 export type { LineageEdge, LineageNode, LineageResult } from './traverse/lineage.ts';
 export { modelsTrainedOn, traceIncident } from './traverse/trace.ts';
 export type { Affected, AffectedNode, Compromised, TraceHop, TraceOptions, TraceResult } from './traverse/trace.ts';
 export type { EvidenceView } from './read/evidence.ts';
-export { inRange } from './traverse/version-range.ts';
 export { readBomSubject } from './bom/read.ts';
 export type {
   BomAncestor,

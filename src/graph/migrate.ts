@@ -9,6 +9,7 @@ import path from 'node:path';
 import neo4j from 'neo4j-driver';
 import type { GraphConnection } from './driver.ts';
 import { GraphError, toGraphError } from './errors.ts';
+import { readAll, writeStatement } from './read/query.ts';
 
 export interface Migration {
   readonly version: number;
@@ -78,10 +79,10 @@ export async function applyMigrations(
       return await applyPending(graph, migrations);
     } finally {
       clearInterval(renewal);
-      await graph.driver.executeQuery(
+      await writeStatement(
+        graph,
         `MATCH (l:SchemaMigrationLock {id: 'schema'}) WHERE l.holder = $holder SET l.holder = null, l.expiresAt = 0`,
         { holder },
-        { database: graph.database },
       );
     }
   } catch (error) {
@@ -98,7 +99,7 @@ async function bootstrap(graph: GraphConnection): Promise<void> {
   ];
   for (const statement of statements) {
     try {
-      await graph.driver.executeQuery(statement, {}, { database: graph.database });
+      await writeStatement(graph, statement);
     } catch (error) {
       const code = error instanceof neo4j.Neo4jError ? error.code : '';
       if (!code.startsWith('Neo.ClientError.Schema.')) throw error;
@@ -107,10 +108,10 @@ async function bootstrap(graph: GraphConnection): Promise<void> {
 }
 
 async function renewLease(graph: GraphConnection, holder: string, leaseMs: number): Promise<void> {
-  await graph.driver.executeQuery(
+  await writeStatement(
+    graph,
     `MATCH (l:SchemaMigrationLock {id: 'schema'}) WHERE l.holder = $holder SET l.expiresAt = $expiresAt`,
     { holder, expiresAt: Date.now() + leaseMs },
-    { database: graph.database },
   );
 }
 
@@ -119,7 +120,8 @@ async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: n
   for (;;) {
     const now = Date.now();
     // Write-locked before the holder is read: two processes reading the free lock at once would both take it.
-    const { records } = await graph.driver.executeQuery(
+    const records = await writeStatement(
+      graph,
       `MERGE (l:SchemaMigrationLock {id: 'schema'})
        SET l._lock = true
        REMOVE l._lock
@@ -127,7 +129,6 @@ async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: n
        SET l.holder = $holder, l.expiresAt = $expiresAt
        RETURN l.holder AS holder`,
       { holder, now, expiresAt: now + leaseMs },
-      { database: graph.database },
     );
     if (records.length === 1) return;
     if (Date.now() > deadline)
@@ -138,11 +139,11 @@ async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: n
 
 /**
  * A data migration batches its writes with `CALL {…} IN TRANSACTIONS`, which Neo4j accepts only in an auto-commit
- * transaction (`session.run`), not in the managed one `executeQuery` opens.
+ * transaction (`session.run`), not in the managed one `writeStatement` opens.
  */
 async function runStatement(graph: GraphConnection, statement: string): Promise<void> {
   if (!/\bIN\s+TRANSACTIONS\b/i.test(statement)) {
-    await graph.driver.executeQuery(statement, {}, { database: graph.database });
+    await writeStatement(graph, statement);
     return;
   }
   const session = graph.driver.session({ database: graph.database });
@@ -154,10 +155,11 @@ async function runStatement(graph: GraphConnection, statement: string): Promise<
 }
 
 async function applyPending(graph: GraphConnection, migrations: readonly Migration[]): Promise<MigrationReport> {
-  const { records } = await graph.driver.executeQuery(
+  const records = await readAll(
+    graph,
     'MATCH (m:SchemaMigration) RETURN m.version AS version, m.checksum AS checksum',
     {},
-    { database: graph.database },
+    'reading applied migrations',
   );
   const recorded = new Map(records.map((r) => [Number(r.get('version')), String(r.get('checksum'))]));
   const applied: string[] = [];
@@ -174,10 +176,10 @@ async function applyPending(graph: GraphConnection, migrations: readonly Migrati
     }
     // Schema statements cannot share a transaction with data writes, so each runs on its own.
     for (const statement of migration.statements) await runStatement(graph, statement);
-    await graph.driver.executeQuery(
+    await writeStatement(
+      graph,
       `CREATE (:SchemaMigration {version: $version, name: $name, checksum: $checksum, appliedAt: datetime()})`,
       { version: neo4j.int(migration.version), name: migration.name, checksum: migration.checksum },
-      { database: graph.database },
     );
     applied.push(migration.name);
   }

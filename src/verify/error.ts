@@ -1,5 +1,6 @@
 // The one error class of src/verify. It is for faults, never for bad evidence: a document that fails verification
-// is a Rejected result, while an unreadable trust-policy file or a bug is a VerifyError (STYLE.md §3, §4).
+// is a Rejected result (stored in the graph with its code), while an unreadable trust-policy file or a bug is a
+// VerifyError (the caller cannot go on).
 
 export type VerifyErrorCode =
   /** the trust-policy file (or a file it names) cannot be read. */

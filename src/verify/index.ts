@@ -1,5 +1,6 @@
-// The public door of src/verify (STYLE.md §1): other domains import only from here.
-// Offline once trust material is loaded; nothing here reaches the network.
+// The public door of src/verify: what other domains use (ingest verifies and reads the result types; the composition
+// root loads the trust policy; the CLI runs the offline commands). Offline once trust material is loaded; nothing
+// here reaches the network. Tests reach the rooms (document/, signers/, keyless/, oms/, policy/, atlas/) by path.
 
 export { verifyDocument, documentMethod } from './verify.ts';
 export type { VerifyOptions } from './verify.ts';

@@ -1,14 +1,17 @@
-// verifyDocument: submitted bytes → VerificationResult. Order (DSSE protocol.md "Verification"):
-//   1. parse the bundle / envelope shape;  2. payloadType names in-toto JSON;
-//   3. verify the signature by key, certificate or keyless;  4. only then trust the statement and its predicate.
+// verifyDocument: submitted bytes → VerificationResult, in the order DSSE prescribes (protocol.md "Verification"):
+//   1. readDocument: the bundle or envelope shape, and a payloadType that names in-toto JSON;
+//   2. readClaim: what the statement claims, not yet trusted;
+//   3. checkSignature: the signature by key, certificate or keyless (signers/signature.ts);
+//   4. checkContent: only then the statement and its predicate, trusted.
 // A standalone Atlas manifest has no envelope and follows the same order in atlas/standalone.ts.
 // The statement is decoded before step 3 solely to learn the subject names that trust-entry scopes apply to; the
-// signature covers those bytes, so after step 3 the names are authentic. Input limits (document/limits.ts) are the exception
-// to "signature first": an over-limit document is refused as soon as the limit is seen, whoever signed it.
+// signature covers those bytes, so after step 3 the names are authentic. Input limits (document/limits.ts) are the
+// exception to "signature first": an over-limit document is refused as soon as the limit is seen, whoever signed it.
 
 import { X509Certificate } from 'node:crypto';
+import { fail, ok, type Check, type Failure } from './check.ts';
 import { VerifyError } from './error.ts';
-import { parseDocument } from './document/bundle.ts';
+import { parseDocument, type SignedDocument } from './document/bundle.ts';
 import { sha256Hex } from './document/encoding.ts';
 import { isInTotoPayloadType } from './document/envelope.ts';
 import { checkPredicate } from './document/predicates.ts';
@@ -18,7 +21,8 @@ import { checkSignature, claimedMethod } from './signers/signature.ts';
 import { decodeStatement } from './document/statement.ts';
 import { checkStatementLimits } from './document/statement-limits.ts';
 import { verifyStandalone } from './atlas/standalone.ts';
-import type { Rejected, RejectionCode, Statement, TrustPolicy, VerificationMethod, VerificationResult } from './types.ts';
+import type { CheckedPredicate } from './document/predicates.ts';
+import type { Rejected, Statement, TrustPolicy, VerificationMethod, VerificationResult } from './types.ts';
 
 export interface VerifyOptions {
   /** the verification time for certificate validity; default: now. */
@@ -55,6 +59,7 @@ export async function verifyDocument(
   }
 }
 
+/** The spine, four steps in the order DSSE verification prescribes (see the top of this file). */
 async function verifyRaw(
   raw: Buffer,
   documentDigest: string,
@@ -64,27 +69,23 @@ async function verifyRaw(
   intermediates: readonly Buffer[],
 ): Promise<VerificationResult> {
   const rejected = (
-    code: RejectionCode,
-    message: string,
-    extra: { method?: VerificationMethod; statement?: Statement } = {},
+    failure: Failure,
+    extra: { method?: VerificationMethod; statement?: Statement | undefined } = {},
   ): Rejected => ({
     status: 'rejected',
     documentDigest,
-    code,
-    message,
+    code: failure.code,
+    message: failure.message,
     ...(extra.statement ? { predicateType: extra.statement.predicateType, statement: extra.statement } : {}),
     ...(extra.method ? { method: extra.method } : {}),
   });
 
-  const doc = parseDocument(raw, limits.maxJsonDepth);
-  if (!doc.ok) return rejected(doc.code, doc.message);
-  if (doc.value.kind === 'atlas-manifest') {
+  const parsed = parseDocument(raw, limits.maxJsonDepth);
+  if (!parsed.ok) return rejected(parsed);
+  if (parsed.value.kind === 'atlas-manifest') {
     // A standalone Atlas manifest: no envelope, only its claim is signed (atlas/standalone.ts).
-    const standalone = verifyStandalone(doc.value.text, doc.value.json, policy, limits);
-    if (!standalone.ok) {
-      const { code, message, statement } = standalone;
-      return rejected(code, message, { method: 'key', ...(statement ? { statement } : {}) });
-    }
+    const standalone = verifyStandalone(parsed.value.text, parsed.value.json, policy, limits);
+    if (!standalone.ok) return rejected(standalone, { method: 'key', statement: standalone.statement });
     const { signer, statement, atlas } = standalone;
     return {
       status: 'verified',
@@ -96,49 +97,66 @@ async function verifyRaw(
       atlas,
     };
   }
-  const { envelope } = doc.value;
-  if (!isInTotoPayloadType(envelope.payloadType)) {
-    return rejected(
-      'UNSUPPORTED_PAYLOAD_TYPE',
-      `The DSSE payloadType "${envelope.payloadType.slice(0, 100)}" is not in-toto JSON.`,
-    );
-  }
-  const claimed = decodeStatement(envelope.payload, limits.maxJsonDepth);
-  if (!claimed.ok && claimed.code === 'LIMIT_EXCEEDED') return rejected(claimed.code, claimed.message);
-  const claimedStatement = claimed.ok ? claimed.value : undefined;
-  if (claimedStatement) {
-    const size = checkStatementLimits(claimedStatement, limits);
-    // The over-limit statement is not attached: recording its thousands of subjects is the cost being refused.
-    if (!size.ok) return rejected(size.code, size.message);
-  }
-  const { method, result: signed } = await checkSignature(
+  const doc = readDocument(parsed.value);
+  if (!doc.ok) return rejected(doc);
+  const claim = readClaim(doc.value.envelope.payload, limits);
+  if (!claim.ok) return rejected(claim);
+  const claimed = claim.value.ok ? claim.value.value : undefined;
+  const { method, result: signer } = await checkSignature(
     doc.value,
     policy,
     now,
     {
-      ...(claimedStatement ? { subjectNames: claimedStatement.subjects.map((s) => s.name) } : {}),
-      ...(claimedStatement ? { predicateType: claimedStatement.predicateType } : {}),
+      ...(claimed ? { subjectNames: claimed.subjects.map((s) => s.name) } : {}),
+      ...(claimed ? { predicateType: claimed.predicateType } : {}),
     },
     intermediates,
   );
   // SECURITY: nothing from an unverified document is returned as trusted; the claimed statement rides along on
   // the rejection only as a record (types.ts Rejected.statement).
-  if (!signed.ok)
-    return rejected(signed.code, signed.message, { method, ...(claimedStatement ? { statement: claimedStatement } : {}) });
-  if (!claimed.ok) return rejected(claimed.code, claimed.message, { method });
-  const statement = claimed.value;
-
-  const predicate = checkPredicate(statement);
-  if (!predicate.ok) return rejected(predicate.code, predicate.message, { method, statement });
+  if (!signer.ok) return rejected(signer, { method, statement: claimed });
+  const content = checkContent(claim.value);
+  if (!content.ok) return rejected(content, { method, statement: claimed });
   return {
     status: 'verified',
     documentDigest,
-    predicateType: statement.predicateType,
+    predicateType: content.value.statement.predicateType,
     method,
-    signer: signed.value,
-    statement,
-    ...predicate.value,
+    signer: signer.value,
+    statement: content.value.statement,
+    ...content.value.predicate,
   };
+}
+
+/** Step 1, the document's shape: a bundle or envelope (parsed by the caller) whose payloadType names in-toto JSON. */
+function readDocument(doc: SignedDocument): Check<SignedDocument> {
+  if (!isInTotoPayloadType(doc.envelope.payloadType)) {
+    return fail(
+      'UNSUPPORTED_PAYLOAD_TYPE',
+      `The DSSE payloadType "${doc.envelope.payloadType.slice(0, 100)}" is not in-toto JSON.`,
+    );
+  }
+  return ok(doc);
+}
+
+/**
+ * Step 2, what the statement claims, not yet trusted. Refused here only for its size (the input limits apply
+ * whoever signed it); any other fault in it is reported after the signature check, as the signer's.
+ */
+function readClaim(payload: Uint8Array, limits: Limits): Check<Check<Statement>> {
+  const statement = decodeStatement(payload, limits.maxJsonDepth);
+  if (!statement.ok) return statement.code === 'LIMIT_EXCEEDED' ? statement : ok(statement);
+  // The over-limit statement is not attached: recording its thousands of subjects is the cost being refused.
+  const size = checkStatementLimits(statement.value, limits);
+  return size.ok ? ok(statement) : size;
+}
+
+/** Step 4, once the signature verified: the statement and its predicate, now trusted. */
+function checkContent(claim: Check<Statement>): Check<{ statement: Statement; predicate: CheckedPredicate }> {
+  if (!claim.ok) return claim;
+  const predicate = checkPredicate(claim.value);
+  if (!predicate.ok) return predicate;
+  return ok({ statement: claim.value, predicate: predicate.value });
 }
 
 /**

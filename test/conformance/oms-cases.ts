@@ -4,7 +4,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pae } from '../../src/verify/index.ts';
+import { pae } from '../../src/verify/signers/dsse.ts';
 import type { RejectionCode } from '../../src/verify/index.ts';
 import { OMS_CONFORMANCE } from '../support/paths.ts';
 

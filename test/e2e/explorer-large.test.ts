@@ -4,6 +4,8 @@
 // API's own answer, asked directly, and the API's answer with what was written. Durations are printed as diagnostics,
 // never asserted: speed is measured by the benchmarks, this test shows the page copes (aggregates what cannot be
 // drawn, pages the list, exports all of it, refuses a lineage too large to send with guidance instead of hanging).
+//
+// Over 300 lines: one large graph is written once and every check of the page runs against it.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';

@@ -6,7 +6,8 @@ import { sign } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import type { RunningService } from '../../src/main.ts';
-import { DEFAULT_LIMITS, pae } from '../../src/verify/index.ts';
+import { DEFAULT_LIMITS } from '../../src/verify/document/limits.ts';
+import { pae } from '../../src/verify/signers/dsse.ts';
 import { IN_TOTO, newSigner, omsStatement, policyFor, sha256, signBundle, type Signer } from '../support/attest.ts';
 import { startTestService, waitForSubmission, writeTrustPolicy } from '../support/service.ts';
 

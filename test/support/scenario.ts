@@ -7,6 +7,9 @@
 // SPDX 3 DatasetPackage) with torch; one of the datasets derived from a raw crawl by preprocessing;
 // two fine-tunes of the foundation model; a quantized derivative of one fine-tune; an evaluation; a
 // forged provenance (untrusted key) and a tampered one (payload edited after signing).
+//
+// Over 300 lines: the scenario's documents and the graph they must produce are kept side by side, so a change to one
+// is seen next to the other.
 import { CYCLONEDX, TEST_RESULT, provenance, sha256, statement } from './attest.ts';
 import { keyFingerprint, scenarioBuilder, type NodeMatch, type Scenario, type ScenarioKeys } from './scenario-builder.ts';
 

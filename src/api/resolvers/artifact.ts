@@ -2,9 +2,10 @@
 import { findArtifact } from '../../graph/index.ts';
 import type { ApiContext } from '../context.ts';
 import { parseDigest } from '../errors.ts';
-import { artifactObject } from './views.ts';
+import type { Artifact } from './schema-types.ts';
+import { artifactObject, type QueryArgs } from './views.ts';
 
-export async function artifact(_: unknown, args: { digest: string }, context: ApiContext) {
+export async function artifact(_: unknown, args: QueryArgs<'artifact'>, context: ApiContext): Promise<Artifact | null> {
   const view = await findArtifact(context.graph, parseDigest(args.digest));
   return view ? artifactObject(view) : null;
 }

@@ -3,20 +3,10 @@ import { traceIncident, type Compromised } from '../../graph/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, parseDigest } from '../errors.ts';
 import { parseDepth } from './depth.ts';
-import { explainPage, summaryObject } from './views.ts';
+import type { CompromisedInput, IncidentTrace } from './schema-types.ts';
+import { explainPage, summaryObject, type QueryArgs } from './views.ts';
 
-interface CompromisedInput {
-  artifact?: string | null;
-  package?: { purl: string; versionRange?: string | null } | null;
-  identity?: { issuer: string; subject: string } | null;
-  key?: string | null;
-}
-
-export async function incidentTrace(
-  _: unknown,
-  args: { compromised: CompromisedInput; maxDepth: number; verifiedOnly: boolean; first: number; after?: string | null },
-  context: ApiContext,
-) {
+export async function incidentTrace(_: unknown, args: QueryArgs<'incidentTrace'>, context: ApiContext): Promise<IncidentTrace> {
   const compromised = toCompromised(args.compromised);
   const options = { maxDepth: parseDepth(args.maxDepth), verifiedOnly: args.verifiedOnly };
   const trace = () => traceIncident(context.graph, compromised, options);

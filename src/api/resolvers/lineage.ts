@@ -3,13 +3,10 @@ import { readLineage, TooManyNodes, type LineageResult } from '../../graph/index
 import type { ApiContext } from '../context.ts';
 import { ApiError, parseDigest } from '../errors.ts';
 import { parseDepth } from './depth.ts';
-import { evidenceObject } from './views.ts';
+import type { Lineage } from './schema-types.ts';
+import { evidenceObject, type QueryArgs } from './views.ts';
 
-export async function lineage(
-  _: unknown,
-  args: { digest: string; direction: 'UPSTREAM' | 'DOWNSTREAM' | 'BOTH'; maxDepth: number },
-  context: ApiContext,
-) {
+export async function lineage(_: unknown, args: QueryArgs<'lineage'>, context: ApiContext): Promise<Lineage | null> {
   // A lineage is one unpaginated graph: past the limit it is refused rather than sent (a foundation model's
   // downstream at depth 10 can reach a hundred thousand nodes).
   // The operation's other lineages count too: together they stay within one answer's worth of nodes.

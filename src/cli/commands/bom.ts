@@ -2,8 +2,9 @@
 import { writeFile } from 'node:fs/promises';
 import { parse, UsageError } from '../args.ts';
 import { COMMON_HELP, COMMON_OPTIONS, query } from '../graphql-client.ts';
+import type { AiBomQuery, AiBomQueryVariables } from '../operation-types.ts';
 
-const FORMATS: Record<string, string> = {
+const FORMATS: Record<string, AiBomQueryVariables['f']> = {
   'cyclonedx-1.6': 'CYCLONEDX_1_6',
   'cyclonedx-1.7': 'CYCLONEDX_1_7',
   'spdx-3.0.1': 'SPDX_3_0_1',
@@ -17,6 +18,8 @@ Exports the model's AI-BOM (CycloneDX ML-BOM, validated against the official sch
   --output FILE   write there instead of stdout
 ${COMMON_HELP}`;
 
+const QUERY = /* GraphQL */ `query AiBom($d: String!, $f: BomFormat!) { aiBom(digest: $d, format: $f) }`;
+
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     ...COMMON_OPTIONS,
@@ -27,10 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   if (!digest) throw new UsageError('give the model digest (sha256:…)');
   const format = FORMATS[values.format];
   if (!format) throw new UsageError(`--format must be one of ${Object.keys(FORMATS).join(', ')}`);
-  const data = await query<{ aiBom: unknown }>(values, 'query ($d: String!, $f: BomFormat!) { aiBom(digest: $d, format: $f) }', {
-    d: digest,
-    f: format,
-  });
+  const variables: AiBomQueryVariables = { d: digest, f: format };
+  const data = await query<AiBomQuery>(values, QUERY, variables);
   const text = `${JSON.stringify(data.aiBom, null, 2)}\n`;
   if (values.output) {
     await writeFile(values.output, text);

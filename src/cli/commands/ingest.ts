@@ -1,7 +1,6 @@
 // `ingest`: bulk submission of attestation files and folders to a running service, with bounded concurrency,
 // progress on stderr and a summary of what became of every document.
 import { UsageError, parse } from '../args.ts';
-import { checkReachable, readVerdict, submitDocument, type ClientOptions } from '../ingest/client.ts';
 import {
   countDocuments,
   discoverFiles,
@@ -13,6 +12,7 @@ import {
 import { createLimiter, forEachConcurrent } from '../ingest/pool.ts';
 import { startProgress } from '../ingest/progress.ts';
 import { newTally, recordProblem, succeeded, summaryJson, summaryText, type Tally } from '../ingest/summary.ts';
+import { checkReachable, DEFAULT_URL, readVerdict, restClient, submitDocument, type RestClient } from '../rest-client.ts';
 
 export const help = `usage: mpg ingest [options] <file or folder>...
 
@@ -26,7 +26,7 @@ Inputs
   are skipped. Each document's origin is recorded as file:<path> (file:<path>:<line>).
 
 Options
-  --url URL          service base URL (default $MPG_URL, else http://127.0.0.1:8080)
+  --url URL          service base URL (default $MPG_URL, else ${DEFAULT_URL})
   --token TOKEN      sent as "Authorization: Bearer TOKEN" (default $MPG_TOKEN)
   --concurrency N    submissions in flight at once, and as many status polls (default 8, max 256)
   --wait             wait for the verdict on every document and report it
@@ -52,7 +52,6 @@ Examples
   mpg ingest --wait attestations/
   mpg ingest --url http://mpg.internal:8080 --concurrency 32 --json exports/*.jsonl > summary.json`;
 
-const DEFAULT_URL = 'http://127.0.0.1:8080';
 const MAX_CONCURRENCY = 256;
 const FIRST_POLL_MS = 100;
 const MAX_POLL_MS = 1_000;
@@ -68,10 +67,10 @@ export async function run(argv: string[]): Promise<number> {
     quiet: { type: 'boolean' },
   });
   if (positionals.length === 0) throw new UsageError('give at least one file or folder');
-  const baseUrl = serviceUrl(values.url ?? process.env['MPG_URL'] ?? DEFAULT_URL);
+  const client = restClient(values);
+  const { baseUrl } = client;
   const concurrency = positiveInt(values.concurrency ?? '8', '--concurrency', MAX_CONCURRENCY);
   const timeoutMs = positiveInt(values.timeout ?? '300', '--timeout', 7 * 24 * 3600) * 1000;
-  const token = values.token ?? process.env['MPG_TOKEN'];
   const wait = values.wait === true;
 
   let files: InputFile[];
@@ -90,7 +89,6 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const client: ClientOptions = { baseUrl, retries: 3, retryDelayMs: 500, ...(token ? { token } : {}) };
   const unreachable = await checkReachable(client);
   if (unreachable !== undefined) {
     process.stderr.write(`mpg ingest: cannot reach the service at ${baseUrl}: ${unreachable}\n`);
@@ -113,7 +111,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 interface IngestOptions {
-  readonly client: ClientOptions;
+  readonly client: RestClient;
   readonly concurrency: number;
   readonly wait: boolean;
   readonly timeoutMs: number;
@@ -201,17 +199,6 @@ async function awaitVerdict(
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, MAX_POLL_MS);
   }
-}
-
-function serviceUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`--url ${text} is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url ${text} is not an http(s) URL`);
-  return url.href.replace(/\/+$/, '');
 }
 
 function positiveInt(text: string, flag: string, max: number): number {

@@ -1,12 +1,7 @@
 // `lineage`: what an artifact was built from and what was built from it.
 import { parse, UsageError } from '../args.ts';
-import { COMMON_HELP, COMMON_OPTIONS, query, table, type EvidenceJson, type NodeJson } from '../graphql-client.ts';
-
-interface LineageJson {
-  root: NodeJson;
-  nodes: (NodeJson & { depth: number; direction: string })[];
-  edges: { type: string; how: string | null; verified: boolean; from: NodeJson; to: NodeJson; evidence: EvidenceJson[] }[];
-}
+import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
+import type { LineageEdgesQuery, LineageEdgesQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg lineage DIGEST [--up | --down] [--depth N] [options]
 
@@ -17,7 +12,7 @@ Prints the lineage edges around an artifact, each with the attestations that ass
   --depth N   hops (default 5, at most 20)
 ${COMMON_HELP}`;
 
-const QUERY = `query ($d: String!, $dir: LineageDirection!, $depth: Int!) {
+const QUERY = /* GraphQL */ `query LineageEdges($d: String!, $dir: LineageDirection!, $depth: Int!) {
   lineage(digest: $d, direction: $dir, maxDepth: $depth) {
     root { kind key name }
     nodes { kind key name depth direction }
@@ -35,11 +30,8 @@ export async function run(argv: string[]): Promise<number> {
   const digest = positionals[0];
   if (!digest) throw new UsageError('give the artifact digest (sha256:…)');
   const direction = values.up && !values.down ? 'UPSTREAM' : values.down && !values.up ? 'DOWNSTREAM' : 'BOTH';
-  const data = await query<{ lineage: LineageJson | null }>(values, QUERY, {
-    d: digest,
-    dir: direction,
-    depth: Number(values.depth),
-  });
+  const variables: LineageEdgesQueryVariables = { d: digest, dir: direction, depth: Number(values.depth) };
+  const data = await query<LineageEdgesQuery>(values, QUERY, variables);
   if (!data.lineage) {
     process.stderr.write(`no artifact ${digest} in the graph\n`);
     return 1;

@@ -1,6 +1,7 @@
 // `models-from-dataset`: every model that came from a dataset, with the path.
 import { parse, UsageError } from '../args.ts';
-import { COMMON_HELP, COMMON_OPTIONS, query, table, type AffectedConnectionJson } from '../graphql-client.ts';
+import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
+import { MAX_PAGE, type ModelsFromDatasetQuery, type ModelsFromDatasetQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg models-from-dataset DIGEST [--direct] [--depth N] [--limit N] [options]
 
@@ -9,10 +10,10 @@ of such models, each with its path.
 
   --direct    only models trained on this dataset itself
   --depth N   hops (default 10, at most 20)
-  --limit N   models to list (default 1000)
+  --limit N   models to list (default ${MAX_PAGE})
 ${COMMON_HELP}`;
 
-const QUERY = `query ($d: String!, $t: Boolean!, $depth: Int!, $first: Int!) {
+const QUERY = /* GraphQL */ `query ModelsFromDataset($d: String!, $t: Boolean!, $depth: Int!, $first: Int!) {
   modelsTrainedOn(dataset: $d, transitive: $t, maxDepth: $depth, first: $first) {
     totalCount edges { node { depth node { key name } path { type how to { key name } } } }
   }
@@ -23,16 +24,17 @@ export async function run(argv: string[]): Promise<number> {
     ...COMMON_OPTIONS,
     direct: { type: 'boolean' },
     depth: { type: 'string', default: '10' },
-    limit: { type: 'string', default: '1000' },
+    limit: { type: 'string', default: String(MAX_PAGE) },
   });
   const digest = positionals[0];
   if (!digest) throw new UsageError('give the dataset digest (sha256:…)');
-  const data = await query<{ modelsTrainedOn: AffectedConnectionJson }>(values, QUERY, {
+  const variables: ModelsFromDatasetQueryVariables = {
     d: digest,
     t: !values.direct,
     depth: Number(values.depth),
     first: Number(values.limit),
-  });
+  };
+  const data = await query<ModelsFromDatasetQuery>(values, QUERY, variables);
   if (values.json) {
     process.stdout.write(`${JSON.stringify(data.modelsTrainedOn, null, 2)}\n`);
     return 0;

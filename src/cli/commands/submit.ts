@@ -2,36 +2,29 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from '../args.ts';
-import { authHeaders } from '../token.ts';
+import { DEFAULT_URL, readVerdict, restClient, submitDocument, type RestClient } from '../rest-client.ts';
 
 export const help = `usage: mpg submit [--url URL] [--wait] FILE...
 
 Submits each FILE (a Sigstore bundle or DSSE envelope, JSON) to POST /v1/attestations and prints
 its submission id. With --wait, waits until each is verified or rejected and exits 1 if any was rejected.
 
-  --url URL   service base URL (default http://127.0.0.1:8080, or MPG_URL)
+  --url URL   service base URL (default ${DEFAULT_URL}, or MPG_URL)
   --wait      wait for the worker's verdict
   --token T   bearer token with the ingest role (default: MPG_TOKEN)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { url: { type: 'string' }, wait: { type: 'boolean' }, token: { type: 'string' } });
-  const headers = authHeaders(values.token);
-  const base = values.url ?? process.env['MPG_URL'] ?? 'http://127.0.0.1:8080';
+  const client = restClient(values);
   if (positionals.length === 0) {
     process.stderr.write(`${help}\n`);
     return 2;
   }
   let rejected = 0;
   for (const file of positionals) {
-    const body = await readFile(file);
-    const response = await fetch(`${base}/v1/attestations?origin=${encodeURIComponent(`file:${path.basename(file)}`)}`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', ...headers },
-    });
-    const result = (await response.json()) as { id?: string; error?: { code: string; message: string } };
-    if (!response.ok || !result.id) {
-      process.stderr.write(`${file}: ${result.error?.code ?? response.status} ${result.error?.message ?? ''}\n`);
+    const result = await submitDocument(client, await readFile(file), `file:${path.basename(file)}`);
+    if (result.kind === 'refused') {
+      process.stderr.write(`${file}: ${result.code} ${result.message}\n`);
       rejected += 1;
       continue;
     }
@@ -39,20 +32,19 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${result.id}  ${file}\n`);
       continue;
     }
-    const state = await waitFor(base, result.id, headers);
+    const state = await waitFor(client, result.id);
     process.stdout.write(`${state.padEnd(9)} ${result.id}  ${file}\n`);
     if (!state.startsWith('VERIFIED')) rejected += 1;
   }
   return rejected > 0 ? 1 : 0;
 }
 
-async function waitFor(base: string, id: string, headers: Record<string, string>): Promise<string> {
+async function waitFor(client: RestClient, id: string): Promise<string> {
   for (;;) {
-    const response = await fetch(`${base}/v1/attestations/${id}`, { headers });
-    const body = (await response.json()) as { state?: string; attestation?: { reasonCode?: string } };
-    if (body.state === 'VERIFIED') return 'VERIFIED';
-    if (body.state === 'REJECTED') return `REJECTED ${body.attestation?.reasonCode ?? ''}`;
-    if (body.state === 'FAILED') return 'FAILED';
+    const verdict = await readVerdict(client, id);
+    if (verdict.kind === 'verified') return 'VERIFIED';
+    if (verdict.kind === 'rejected') return `REJECTED ${verdict.code}`;
+    if (verdict.kind === 'failed') return 'FAILED';
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

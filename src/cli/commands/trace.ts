@@ -1,12 +1,7 @@
 // `trace`: incident-response trace of a compromised artifact, package, identity or key.
 import { parse, UsageError } from '../args.ts';
-import { COMMON_HELP, COMMON_OPTIONS, query, table, type AffectedConnectionJson, type NodeJson } from '../graphql-client.ts';
-
-interface TraceJson {
-  compromised: NodeJson[];
-  summary: { total: number; byKind: { kind: string; count: number }[]; byDepth: { depth: number; count: number }[] };
-  affected: AffectedConnectionJson;
-}
+import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
+import { MAX_PAGE, type TraceAffectedQuery, type TraceAffectedQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg trace (--artifact DIGEST | --package PURL [--range R] | --identity ISSUER SUBJECT | --key FINGERPRINT)
                  [--depth N] [--verified-only] [--limit N] [options]
@@ -20,10 +15,10 @@ path to each and the signers on it, then counts by kind and depth.
   --key FP            a compromised key (hex SHA-256 of its public key)
   --depth N           hops to follow (default 10, at most 20)
   --verified-only     follow only edges backed by verified attestations
-  --limit N           affected nodes to list (default 1000)
+  --limit N           affected nodes to list (default ${MAX_PAGE})
 ${COMMON_HELP}`;
 
-const QUERY = `query ($c: CompromisedInput!, $depth: Int!, $verified: Boolean!, $first: Int!) {
+const QUERY = /* GraphQL */ `query TraceAffected($c: CompromisedInput!, $depth: Int!, $verified: Boolean!, $first: Int!) {
   incidentTrace(compromised: $c, maxDepth: $depth, verifiedOnly: $verified, first: $first) {
     compromised { kind key name }
     summary { total byKind { kind count } byDepth { depth count } }
@@ -42,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     key: { type: 'string' },
     depth: { type: 'string', default: '10' },
     'verified-only': { type: 'boolean' },
-    limit: { type: 'string', default: '1000' },
+    limit: { type: 'string', default: String(MAX_PAGE) },
   });
   const compromised = values.artifact
     ? { artifact: values.artifact }
@@ -54,12 +49,13 @@ export async function run(argv: string[]): Promise<number> {
           ? { key: values.key }
           : null;
   if (!compromised) throw new UsageError('say what is compromised: --artifact, --package, --identity or --key');
-  const data = await query<{ incidentTrace: TraceJson }>(values, QUERY, {
+  const variables: TraceAffectedQueryVariables = {
     c: compromised,
     depth: Number(values.depth),
     verified: values['verified-only'] ?? false,
     first: Number(values.limit),
-  });
+  };
+  const data = await query<TraceAffectedQuery>(values, QUERY, variables);
   const trace = data.incidentTrace;
   if (values.json) {
     process.stdout.write(`${JSON.stringify(trace, null, 2)}\n`);

@@ -2,7 +2,6 @@
 // its card, files, upstream models, datasets, packages, runs and evaluations. An edge counts only while
 // at least one attestation in its `evidence` is verified now (docs/LINEAGE.md, "Evidence"); the ancestor
 // walk follows only such edges, computed here from the candidate set the query returns.
-import neo4j from 'neo4j-driver';
 import type {
   BomAncestor,
   BomArtifact,
@@ -15,15 +14,16 @@ import type {
 } from './subject.ts';
 import { chooseCard, type ScopedCard } from './card.ts';
 import type { GraphConnection } from '../driver.ts';
-import { toGraphError } from '../errors.ts';
 import { fetchEvidence } from '../read/evidence.ts';
+import { readAll, toNumberOrNull } from '../read/query.ts';
 import { MAX_DEPTH } from '../traverse/subgraph.ts';
+import { REL } from '../views.ts';
 
 /** The verified subset of an edge's evidence. */
 const VERIFIED = (r: string): string =>
   `COLLECT { MATCH (va:Attestation) WHERE va.digest IN coalesce(${r}.evidence, []) AND va.status = 'verified' RETURN va.digest AS vd }`;
 
-/** One card's DESCRIBES edge `ce` from card attestation `ca`, as chooseCard (bom-card.ts) takes it. */
+/** One card's DESCRIBES edge `ce` from card attestation `ca`, as chooseCard (card.ts) takes it. */
 const CARD = `{digest: ca.digest, own: ce.own, issuedAt: ce.issuedAt, fields: properties(ce)} AS card`;
 
 // A card counts only while it is verified and in this BOM's scope (docs/LINEAGE.md, "Card fields"): the node's own
@@ -54,39 +54,29 @@ const ARTIFACT = (n: string, via?: string): string => `{
 // Relationship types and the depth bound are fixed text, never input; the digest is a parameter (exported for tests).
 export const BOM_QUERY = `
 MATCH (m:Artifact {digest: $digest})
-OPTIONAL MATCH (m)-[:DERIVED_FROM*1..${MAX_DEPTH}]->(x:Artifact)
+OPTIONAL MATCH (m)-[:${REL.DERIVED_FROM}*1..${MAX_DEPTH}]->(x:Artifact)
 WITH m, collect(DISTINCT x) AS upstream
 RETURN ${ARTIFACT('m')} AS model,
-  [(m)-[c:CONTAINS]->(f) | {path: c.path, digest: f.digest, start: c.start, end: c.end, evidence: ${VERIFIED('c')}}] AS files,
+  [(m)-[c:${REL.CONTAINS}]->(f) | {path: c.path, digest: f.digest, start: c.start, end: c.end, evidence: ${VERIFIED('c')}}] AS files,
   [n IN [m] + upstream | {artifact: ${ARTIFACT('n')},
-    derivedFrom: [(n)-[r:DERIVED_FROM]->(b) | {to: b.digest, how: r.how, evidence: ${VERIFIED('r')}}],
-    trainedOn: [(n)-[r:TRAINED_ON]->(d) | {artifact: ${ARTIFACT('d', 'r')}, evidence: ${VERIFIED('r')}}]
+    derivedFrom: [(n)-[r:${REL.DERIVED_FROM}]->(b) | {to: b.digest, how: r.how, evidence: ${VERIFIED('r')}}],
+    trainedOn: [(n)-[r:${REL.TRAINED_ON}]->(d) | {artifact: ${ARTIFACT('d', 'r')}, evidence: ${VERIFIED('r')}}]
   }] AS models,
-  [(m)-[r:BUILT_WITH]->(p) | {purl: p.purl, digest: p.digest, name: p.name, version: p.version, digests: p.digests,
+  [(m)-[r:${REL.BUILT_WITH}]->(p) | {purl: p.purl, digest: p.digest, name: p.name, version: p.version, digests: p.digests,
     evidence: ${VERIFIED('r')}}] AS packages,
-  [(m)-[r:USED]->(u) | {artifact: ${ARTIFACT('u', 'r')}, role: r.role, evidence: ${VERIFIED('r')}}] AS used,
-  [(m)-[r:EVALUATED_ON]->(d) | {artifact: ${ARTIFACT('d', 'r')}, result: r.result, url: r.url, evidence: ${VERIFIED('r')}}] AS evaluations,
-  [(m)-[p:PRODUCED_BY]->(run:PipelineRun) | {id: run.id, runKind: run.runKind, buildType: run.buildType,
+  [(m)-[r:${REL.USED}]->(u) | {artifact: ${ARTIFACT('u', 'r')}, role: r.role, evidence: ${VERIFIED('r')}}] AS used,
+  [(m)-[r:${REL.EVALUATED_ON}]->(d) | {artifact: ${ARTIFACT('d', 'r')}, result: r.result, url: r.url, evidence: ${VERIFIED('r')}}] AS evaluations,
+  [(m)-[p:${REL.PRODUCED_BY}]->(run:PipelineRun) | {id: run.id, runKind: run.runKind, buildType: run.buildType,
     startedOn: run.startedOn, finishedOn: run.finishedOn, externalParameters: run.externalParameters, evidence: ${VERIFIED('p')},
-    builders: [(run)-[q:RAN_ON]->(b:Builder) | {id: b.id, evidence: ${VERIFIED('q')}}],
-    outputs: [(o)-[q:PRODUCED_BY]->(run) WHERE o <> m | {digest: o.digest, name: o.name, evidence: ${VERIFIED('q')}}]
+    builders: [(run)-[q:${REL.RAN_ON}]->(b:Builder) | {id: b.id, evidence: ${VERIFIED('q')}}],
+    outputs: [(o)-[q:${REL.PRODUCED_BY}]->(run) WHERE o <> m | {digest: o.digest, name: o.name, evidence: ${VERIFIED('q')}}]
   }] AS runs`;
 
 type Row = Record<string, unknown>;
 
 /** Everything the AI-BOM of `digest` needs, or null when no artifact has that digest. */
 export async function readBomSubject(graph: GraphConnection, digest: string): Promise<BomSubject | null> {
-  let record: { get(key: string): unknown } | undefined;
-  try {
-    const result = await graph.driver.executeQuery(
-      BOM_QUERY,
-      { digest },
-      { database: graph.database, routing: neo4j.routing.READ },
-    );
-    record = result.records[0];
-  } catch (error) {
-    throw toGraphError(error, `reading the AI-BOM subject ${digest}`);
-  }
+  const [record] = await readAll(graph, BOM_QUERY, { digest }, `reading the AI-BOM subject ${digest}`);
   if (!record) return null;
   const model = toArtifact(record.get('model') as Row);
   const models = new Map((record.get('models') as Row[]).map((row) => [toArtifact(row['artifact'] as Row).digest, row]));
@@ -116,8 +106,8 @@ export async function readBomSubject(graph: GraphConnection, digest: string): Pr
     .map((row) => ({
       path: String(row['path']),
       digest: String(row['digest']),
-      start: numberOrNull(row['start']),
-      end: numberOrNull(row['end']),
+      start: toNumberOrNull(row['start']),
+      end: toNumberOrNull(row['end']),
       evidence: list(row['evidence']),
     }))
     .filter((f) => f.evidence.length > 0)
@@ -293,11 +283,6 @@ function list(value: unknown): string[] {
 
 function text(value: unknown): string | null {
   return value === null || value === undefined ? null : String(value);
-}
-
-function numberOrNull(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  return neo4j.isInt(value) ? value.toNumber() : Number(value);
 }
 
 function compare(a: string, b: string): number {

@@ -1,8 +1,7 @@
 // Read models for the API: plain objects, no driver types.
-import neo4j from 'neo4j-driver';
 import type { GraphConnection } from '../driver.ts';
-import { toGraphError } from '../errors.ts';
 import { signerOf } from './evidence.ts';
+import { readAll, toNumberOrNull } from './query.ts';
 import type { AttestationStatus, SignerRef } from '../facts.ts';
 
 export interface AttestationView {
@@ -43,48 +42,42 @@ const ATTESTATION_PROJECTION = `{
 }`;
 
 export async function findAttestation(graph: GraphConnection, digest: string): Promise<AttestationView | null> {
-  try {
-    const { records } = await graph.driver.executeQuery(
-      `MATCH (att:Attestation {digest: $digest}) RETURN ${ATTESTATION_PROJECTION} AS att`,
-      { digest },
-      { database: graph.database, routing: neo4j.routing.READ },
-    );
-    const row = records[0]?.get('att') as Record<string, unknown> | undefined;
-    return row ? toAttestationView(row) : null;
-  } catch (error) {
-    throw toGraphError(error, `reading attestation ${digest}`);
-  }
+  const records = await readAll(
+    graph,
+    `MATCH (att:Attestation {digest: $digest}) RETURN ${ATTESTATION_PROJECTION} AS att`,
+    { digest },
+    `reading attestation ${digest}`,
+  );
+  const row = records[0]?.get('att') as Record<string, unknown> | undefined;
+  return row ? toAttestationView(row) : null;
 }
 
 export async function findArtifact(graph: GraphConnection, digest: string): Promise<ArtifactView | null> {
-  try {
-    const { records } = await graph.driver.executeQuery(
-      `MATCH (n:Artifact {digest: $digest})
-       RETURN n.digest AS digest, n.name AS name, labels(n) AS labels,
-         [(n)-[r:CONTAINS]->(f) | {path: r.path, digest: f.digest, start: r.start, end: r.end}] AS files,
-         [(att:Attestation)-[:ATTESTS]->(n) | ${ATTESTATION_PROJECTION}] AS attestations`,
-      { digest },
-      { database: graph.database, routing: neo4j.routing.READ },
-    );
-    const record = records[0];
-    if (!record) return null;
-    const files = (record.get('files') as Record<string, unknown>[]).map((f) => ({
-      path: String(f['path']),
-      digest: String(f['digest']),
-      start: toNumberOrNull(f['start']),
-      end: toNumberOrNull(f['end']),
-    }));
-    files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : (x.start ?? 0) - (y.start ?? 0)));
-    return {
-      digest: String(record.get('digest')),
-      name: (record.get('name') as string | null) ?? null,
-      labels: (record.get('labels') as string[]).filter((l) => l !== 'Artifact').sort(),
-      files,
-      attestations: (record.get('attestations') as Record<string, unknown>[]).map(toAttestationView),
-    };
-  } catch (error) {
-    throw toGraphError(error, `reading artifact ${digest}`);
-  }
+  const records = await readAll(
+    graph,
+    `MATCH (n:Artifact {digest: $digest})
+     RETURN n.digest AS digest, n.name AS name, labels(n) AS labels,
+       [(n)-[r:CONTAINS]->(f) | {path: r.path, digest: f.digest, start: r.start, end: r.end}] AS files,
+       [(att:Attestation)-[:ATTESTS]->(n) | ${ATTESTATION_PROJECTION}] AS attestations`,
+    { digest },
+    `reading artifact ${digest}`,
+  );
+  const record = records[0];
+  if (!record) return null;
+  const files = (record.get('files') as Record<string, unknown>[]).map((f) => ({
+    path: String(f['path']),
+    digest: String(f['digest']),
+    start: toNumberOrNull(f['start']),
+    end: toNumberOrNull(f['end']),
+  }));
+  files.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : (x.start ?? 0) - (y.start ?? 0)));
+  return {
+    digest: String(record.get('digest')),
+    name: (record.get('name') as string | null) ?? null,
+    labels: (record.get('labels') as string[]).filter((l) => l !== 'Artifact').sort(),
+    files,
+    attestations: (record.get('attestations') as Record<string, unknown>[]).map(toAttestationView),
+  };
 }
 
 function toAttestationView(row: Record<string, unknown>): AttestationView {
@@ -103,9 +96,4 @@ function toAttestationView(row: Record<string, unknown>): AttestationView {
     signer: signerOf(signer, (signer?.['certifiedKey'] as string | null | undefined) ?? null),
     subjects: (row['claimedSubjects'] as string[] | null) ?? [],
   };
-}
-
-function toNumberOrNull(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  return neo4j.isInt(value) ? value.toNumber() : Number(value);
 }

@@ -1,3 +1,6 @@
+// Every query outside the attestation write transaction (write/attestation.ts) runs through here: reads with
+// `readAll`/`readEach`, single statements such as migrations and their lease with `writeStatement`.
+//
 // Read queries that return whole answers (traversals, evidence): one auto-commit transaction with every record
 // fetched at once. `driver.executeQuery` opens an explicit transaction (BEGIN … COMMIT) and pulls records in
 // batches of 1,000, one round trip per batch, so a 10,000-node trace paid ten extra round trips.
@@ -52,4 +55,27 @@ export async function readEach(
       await session.close();
     }
   }
+}
+
+/**
+ * One write statement in a managed transaction, retried by the driver on transient faults for up to its
+ * `maxTransactionRetryTime` (driver.ts). Driver errors are left to the caller, which knows which ones it expects.
+ */
+export async function writeStatement(
+  graph: GraphConnection,
+  query: string,
+  params: Record<string, unknown> = {},
+): Promise<Neo4jRecord[]> {
+  const { records } = await graph.driver.executeQuery(query, params, { database: graph.database });
+  return records;
+}
+
+/** A Cypher integer (a neo4j Integer, lossless by default) or float as a JS number. */
+export function toNumber(value: unknown): number {
+  return neo4j.isInt(value) ? value.toNumber() : Number(value);
+}
+
+/** `toNumber`, with a missing value (null, or absent from a map) kept as null. */
+export function toNumberOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : toNumber(value);
 }

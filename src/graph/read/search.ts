@@ -4,10 +4,10 @@
 // `limit` hits in a fixed order, so offset cursors over the combined list stay stable between requests.
 import neo4j from 'neo4j-driver';
 import type { GraphConnection } from '../driver.ts';
-import { toGraphError } from '../errors.ts';
 import { signerOf } from './evidence.ts';
+import { readAll, toNumber } from './query.ts';
 import type { SignerRef } from '../facts.ts';
-import type { GraphNode, NodeKind } from '../traverse/subgraph.ts';
+import { NODE_KIND, type GraphNode, type NodeKind } from '../views.ts';
 
 export type SearchMatch = 'DIGEST' | 'NAME' | 'PACKAGE' | 'SIGNER' | 'ATTESTATION';
 
@@ -27,7 +27,7 @@ export interface SearchResult {
 const ALGORITHMS = ['sha256', 'sha512', 'sha384', 'sha1', 'blake2b', 'blake3', 'gitcommit'];
 export const MAX_SEARCH_TEXT = 200;
 
-const KIND = `CASE WHEN n:Model THEN 'MODEL' WHEN n:Dataset THEN 'DATASET' WHEN n:File THEN 'FILE' ELSE 'ARTIFACT' END`;
+const KIND = NODE_KIND('n');
 
 interface Terms {
   /** lower-cased text for case-insensitive `CONTAINS`. */
@@ -52,18 +52,8 @@ export function searchTerms(text: string): Terms {
 
 export async function searchGraph(graph: GraphConnection, text: string, limit: number): Promise<SearchResult> {
   const terms = searchTerms(text);
-  const run = async (query: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> => {
-    try {
-      const { records } = await graph.driver.executeQuery(
-        query,
-        { ...params, limit: neo4j.int(limit + 1) },
-        { database: graph.database, routing: neo4j.routing.READ },
-      );
-      return records.map((record) => record.toObject());
-    } catch (error) {
-      throw toGraphError(error, 'searching');
-    }
-  };
+  const run = async (query: string, params: Record<string, unknown>): Promise<Record<string, unknown>[]> =>
+    (await readAll(graph, query, { ...params, limit: neo4j.int(limit + 1) }, 'searching')).map((record) => record.toObject());
   const none = Promise.resolve([] as Record<string, unknown>[]);
   const [digests, names, packages, signers, attestations] = await Promise.all([
     terms.digestPrefixes.length === 0
@@ -129,8 +119,4 @@ export async function searchGraph(graph: GraphConnection, text: string, limit: n
   ];
   const truncated = [digests, names, packages, signers, attestations].some((rows) => rows.length > limit);
   return { hits, truncated };
-}
-
-function toNumber(value: unknown): number {
-  return neo4j.isInt(value) ? value.toNumber() : Number(value);
 }

@@ -1,5 +1,6 @@
 // Breadth-first search over a fetched subgraph: depth and one shortest path for every reached node.
-import type { GraphEdge, Subgraph, TreeEntry } from './subgraph.ts';
+import type { GraphEdge } from '../views.ts';
+import type { Subgraph, TreeEntry } from './subgraph.ts';
 
 export interface Reached {
   readonly id: string;

@@ -6,9 +6,8 @@ import { breadthFirst } from './bfs.ts';
 import type { GraphConnection } from '../driver.ts';
 import { TooManyNodes } from '../errors.ts';
 import type { EvidenceView } from '../read/evidence.ts';
-import { fetchSubgraph, type Direction, type GraphEdge, type GraphNode, type LineageType } from './subgraph.ts';
-
-const LINEAGE_EDGES: readonly LineageType[] = ['DERIVED_FROM', 'TRAINED_ON', 'BUILT_WITH', 'USED', 'EVALUATED_ON', 'PRODUCED_BY'];
+import { FOLLOWS, type Direction, type GraphEdge, type GraphNode } from '../views.ts';
+import { fetchSubgraph } from './subgraph.ts';
 
 export interface LineageNode extends GraphNode {
   /** hops from the root; negative upstream is not used: direction says which side. */
@@ -51,7 +50,7 @@ export async function readLineage(
     const subgraph = await fetchSubgraph(
       graph,
       rootId === undefined ? { digests: [digest] } : [rootId],
-      LINEAGE_EDGES,
+      FOLLOWS.lineage,
       side,
       maxDepth,
       { evidence: true, ...(options.maxNodes === undefined ? {} : { maxNodes: options.maxNodes }) },

@@ -11,33 +11,24 @@
 //
 // An edge names its other end by id only, and subgraph rows are lists, not maps: at 10,000 rows, decoding map keys
 // and a projection of the far node per edge cost more than the traversal itself.
+//
+// Over 300 lines: both traversals share the start clause, the relationship-type check and the row decoding, and
+// keeping them in one file keeps those in step.
 import type { Record as Neo4jRecord } from 'neo4j-driver';
 import { addEvidenceGroups, EVIDENCE_GROUPS, type EvidenceView } from '../read/evidence.ts';
 import type { GraphConnection } from '../driver.ts';
 import { TooManyNodes } from '../errors.ts';
 import { readAll, readEach } from '../read/query.ts';
-
-export type NodeKind = 'MODEL' | 'DATASET' | 'FILE' | 'PACKAGE' | 'RUN' | 'BUILDER' | 'ARTIFACT';
-
-export interface GraphNode {
-  readonly id: string;
-  readonly kind: NodeKind;
-  /** digest for artifacts, purl for packages, id for runs and builders. */
-  readonly key: string;
-  readonly name: string | null;
-}
-
-export interface GraphEdge {
-  readonly type: string;
-  /** `from` depends on `to` (edges point from the derived thing to its source). */
-  readonly from: string;
-  readonly to: string;
-  readonly how: string | null;
-  readonly role: string | null;
-  readonly result: string | null;
-  readonly path: string | null;
-  readonly evidence: readonly string[];
-}
+import {
+  LINEAGE_TYPES,
+  NODE_KEY,
+  NODE_KIND,
+  type Direction,
+  type GraphEdge,
+  type GraphNode,
+  type LineageType,
+  type NodeKind,
+} from '../views.ts';
 
 export interface Subgraph {
   readonly starts: readonly string[];
@@ -46,26 +37,7 @@ export interface Subgraph {
   readonly adjacency: ReadonlyMap<string, readonly GraphEdge[]>;
 }
 
-export type Direction = 'UPSTREAM' | 'DOWNSTREAM';
-
-/** The relationship types that carry lineage; the caller picks a subset per question. */
-export const LINEAGE_TYPES = [
-  'DERIVED_FROM',
-  'TRAINED_ON',
-  'BUILT_WITH',
-  'USED',
-  'EVALUATED_ON',
-  'PRODUCED_BY',
-  'CONTAINS',
-] as const;
-export type LineageType = (typeof LINEAGE_TYPES)[number];
-
 export const MAX_DEPTH = 20;
-
-const KIND = (n: string): string => `CASE WHEN ${n}:Model THEN 'MODEL' WHEN ${n}:Dataset THEN 'DATASET' WHEN ${n}:File THEN 'FILE'
-  WHEN ${n}:Package THEN 'PACKAGE' WHEN ${n}:PipelineRun THEN 'RUN' WHEN ${n}:Builder THEN 'BUILDER' ELSE 'ARTIFACT' END`;
-/** By label, so only the one property is read (a property that is absent costs a walk of the node's whole chain). */
-const KEY = (n: string): string => `CASE WHEN ${n}:Artifact THEN ${n}.digest WHEN ${n}:Package THEN ${n}.purl ELSE ${n}.id END`;
 
 /**
  * The one descriptive property each edge type carries (docs/LINEAGE.md): DERIVED_FROM {how}, USED {role},
@@ -118,10 +90,10 @@ function toNode(record: Neo4jRecord): GraphNode {
   };
 }
 
-/** A subgraph, with the views of the attestations behind its edges when asked for. */
 /** Cypher integers are 64-bit; this is "no limit" for a count of nodes. */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
 
+/** A subgraph, with the views of the attestations behind its edges when asked for. */
 export interface SubgraphWithEvidence extends Subgraph {
   readonly evidence: ReadonlyMap<string, EvidenceView>;
 }
@@ -145,22 +117,7 @@ export interface SubgraphOptions {
   readonly maxNodes?: number;
 }
 
-export function fetchSubgraph(
-  graph: GraphConnection,
-  starts: Starts,
-  types: readonly LineageType[],
-  direction: Direction,
-  maxDepth: number,
-  options?: SubgraphOptions & { readonly evidence?: false },
-): Promise<Subgraph>;
-export function fetchSubgraph(
-  graph: GraphConnection,
-  starts: Starts,
-  types: readonly LineageType[],
-  direction: Direction,
-  maxDepth: number,
-  options: SubgraphOptions & { readonly evidence: true },
-): Promise<SubgraphWithEvidence>;
+/** The subgraph within reach; its `evidence` is filled only when `options.evidence` asks for it. */
 export async function fetchSubgraph(
   graph: GraphConnection,
   starts: Starts,
@@ -168,7 +125,7 @@ export async function fetchSubgraph(
   direction: Direction,
   maxDepth: number,
   options: SubgraphOptions = {},
-): Promise<Subgraph | SubgraphWithEvidence> {
+): Promise<SubgraphWithEvidence> {
   const { relTypes, depth } = checked(types, maxDepth);
   const start = startClause(starts);
   if (start.empty) return { starts: [], nodes: new Map(), adjacency: new Map(), evidence: new Map() };
@@ -182,7 +139,7 @@ export async function fetchSubgraph(
     CALL (starts, others, reached) {
       UNWIND CASE WHEN reached > $maxNodes THEN [] ELSE starts + others END AS a
       WITH DISTINCT a, starts
-      RETURN collect([elementId(a), ${KIND('a')}, ${KEY('a')}, a.name, a IN starts,
+      RETURN collect([elementId(a), ${NODE_KIND('a')}, ${NODE_KEY('a')}, a.name, a IN starts,
           [(a)${left}[r:${relTypes}]${right}(b) | [type(r), elementId(b), ${EDGE_ATTRIBUTE('r')}, r.evidence]]]) AS rows
     }
     ${
@@ -219,9 +176,8 @@ export async function fetchSubgraph(
     }
     adjacency.set(id, edges);
   }
-  if (!options.evidence) return { starts: startIds, nodes, adjacency };
-  const evidence = addEvidenceGroups(new Map(), (records[0]?.get('evidence') as unknown[][] | undefined) ?? []);
-  return { starts: startIds, nodes, adjacency, evidence };
+  const groups = options.evidence ? ((records[0]?.get('evidence') as unknown[][] | undefined) ?? []) : [];
+  return { starts: startIds, nodes, adjacency, evidence: addEvidenceGroups(new Map(), groups) };
 }
 
 export interface TreeEntry {
@@ -269,7 +225,7 @@ export async function fetchPathTree(
     ${start.match}
     MATCH p = ANY SHORTEST (s)${left}[r:${relTypes}${where}]${right}{0,${depth}}(n)
     WITH n, length(p) AS depth, last(relationships(p)) AS e, nodes(p)[-2] AS parent
-    RETURN elementId(n) AS id, ${KIND('n')} AS kind, ${KEY('n')} AS key, n.name AS name, depth, type(e) AS type, elementId(parent) AS parent, ${EDGE_ATTRIBUTE('e')} AS attribute,
+    RETURN elementId(n) AS id, ${NODE_KIND('n')} AS kind, ${NODE_KEY('n')} AS key, n.name AS name, depth, type(e) AS type, elementId(parent) AS parent, ${EDGE_ATTRIBUTE('e')} AS attribute,
            e.evidence AS evidence`;
   const nodes = new Map<string, GraphNode>();
   const reached = new Map<string, TreeEntry>();
@@ -315,7 +271,7 @@ async function fetchLevels(
   const startIds: string[] = [];
   await readEach(
     graph,
-    `${start.match} RETURN DISTINCT elementId(s) AS id, ${KIND('s')} AS kind, ${KEY('s')} AS key, s.name AS name`,
+    `${start.match} RETURN DISTINCT elementId(s) AS id, ${NODE_KIND('s')} AS kind, ${NODE_KEY('s')} AS key, s.name AS name`,
     start.params,
     'traversing lineage',
     (record) => {
@@ -331,7 +287,7 @@ async function fetchLevels(
     UNWIND $frontier AS parentId
     MATCH (parent) WHERE elementId(parent) = parentId
     MATCH (parent)${left}[r:${relTypes}]${right}(n)${where}
-    RETURN parentId AS parent, elementId(n) AS id, ${KIND('n')} AS kind, ${KEY('n')} AS key, n.name AS name, type(r) AS type,
+    RETURN parentId AS parent, elementId(n) AS id, ${NODE_KIND('n')} AS kind, ${NODE_KEY('n')} AS key, n.name AS name, type(r) AS type,
            ${EDGE_ATTRIBUTE('r')} AS attribute, r.evidence AS evidence`;
   let frontier = startIds;
   for (let level = 1; level <= depth && frontier.length > 0; level++) {

@@ -3,18 +3,16 @@
 // depth and the signers on that path. One traversal query (a shortest-path tree: subgraph.ts) finds every affected
 // node with its depth, whatever the size; the paths, their evidence and signers are built only for the nodes a
 // caller reads (`explain`): an API page shows a hundred of a 10,000-model trace, and the counts need no evidence.
-import neo4j from 'neo4j-driver';
+//
+// Over 300 lines: the trace, the path explanation (Trail) and the starts of each kind of compromise are one
+// algorithm; split, each part would need the others' internals.
 import type { GraphConnection } from '../driver.ts';
-import { toGraphError } from '../errors.ts';
 import { fetchEvidence, type EvidenceView } from '../read/evidence.ts';
+import { readAll } from '../read/query.ts';
 import type { SignerRef } from '../facts.ts';
-import { fetchPathTree, type GraphNode, type LineageType, type NodeKind, type PathTree, type Starts } from './subgraph.ts';
+import { FOLLOWS, type GraphNode, type LineageType, type NodeKind } from '../views.ts';
+import { fetchPathTree, type PathTree, type Starts } from './subgraph.ts';
 import { inRange } from './version-range.ts';
-
-/** A model depends on what it was derived from, trained on, built with, used, or contains. */
-const DEPENDENCY_EDGES: readonly LineageType[] = ['DERIVED_FROM', 'TRAINED_ON', 'BUILT_WITH', 'USED', 'CONTAINS'];
-/** "Which models came from this dataset": datasets derived from it, models trained on those, and fine-tunes. */
-const TRAINING_EDGES: readonly LineageType[] = ['DERIVED_FROM', 'TRAINED_ON'];
 
 export type Compromised =
   | { readonly kind: 'artifact'; readonly digest: string }
@@ -78,13 +76,14 @@ export async function traceIncident(
   options: TraceOptions,
 ): Promise<TraceResult> {
   // An artifact is found by its digest in the traversal query itself: no separate look-up round trip.
-  if (compromised.kind === 'artifact') return traceFrom(graph, { digests: [compromised.digest] }, [], DEPENDENCY_EDGES, options);
+  if (compromised.kind === 'artifact')
+    return traceFrom(graph, { digests: [compromised.digest] }, [], FOLLOWS.dependency, options);
   const starts = await resolveStarts(graph, compromised);
   return traceFrom(
     graph,
     starts.map((s) => s.id),
     starts,
-    DEPENDENCY_EDGES,
+    FOLLOWS.dependency,
     options,
   );
 }
@@ -97,7 +96,7 @@ export async function modelsTrainedOn(
   maxDepth: number,
 ): Promise<TraceResult> {
   // Without transitivity only direct training counts, not a model merely derived from the dataset node.
-  return traceFrom(graph, { digests: [datasetDigest] }, [], TRAINING_EDGES, {
+  return traceFrom(graph, { digests: [datasetDigest] }, [], FOLLOWS.training, {
     maxDepth: transitive ? maxDepth : 1,
     verifiedOnly: false,
     kinds: ['MODEL'],
@@ -292,13 +291,7 @@ function dedupeNodes(nodes: readonly GraphNode[]): GraphNode[] {
 }
 
 async function resolveStarts(graph: GraphConnection, compromised: Compromised): Promise<Start[]> {
-  const run = async (query: string, params: Record<string, unknown>) => {
-    try {
-      return (await graph.driver.executeQuery(query, params, { database: graph.database, routing: neo4j.routing.READ })).records;
-    } catch (error) {
-      throw toGraphError(error, 'resolving the compromised node');
-    }
-  };
+  const run = (query: string, params: Record<string, unknown>) => readAll(graph, query, params, 'resolving the compromised node');
   switch (compromised.kind) {
     case 'artifact': {
       const records = await run('MATCH (n:Artifact {digest: $digest}) RETURN elementId(n) AS id', { digest: compromised.digest });

@@ -50,7 +50,8 @@ const EnvelopeSchema = z
 
 /**
  * Parses an envelope. `where` prefixes field names in messages (`dsseEnvelope.` inside a bundle).
- * SECURITY: exactly one signature (DESIGN §2) — with several, which signer the graph should record is ambiguous,
+ * SECURITY: exactly one signature (docs/VERIFICATION.md, "Stricter than the reference implementations") — with
+ * several, which signer the graph should record is ambiguous,
  * and a verifier that accepts "any one valid" lets an attacker append signatures that are never checked.
  */
 export function parseEnvelope(json: unknown, where = ''): Check<Envelope> {
@@ -91,7 +92,8 @@ const IN_TOTO_PAYLOAD_TYPE = /^application\/vnd\.in-toto(?:\.[A-Za-z0-9][A-Za-z0
 /**
  * in-toto Statement v1 (spec/v1/envelope.md): payloadType `application/vnd.in-toto+json`, or the
  * `application/vnd.in-toto.<predicate>+json` form some producers use. We only check it names in-toto JSON;
- * what the statement is comes from its predicateType, never from this media type (DESIGN §1).
+ * what the statement is comes from its predicateType, never from this media type (a producer picks the media type;
+ * the predicateType is inside the signed statement).
  */
 export function isInTotoPayloadType(payloadType: string): boolean {
   return IN_TOTO_PAYLOAD_TYPE.test(payloadType);

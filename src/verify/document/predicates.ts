@@ -1,7 +1,7 @@
-// Dispatch on the in-toto predicateType (never on the DSSE payloadType, DESIGN §1). OMS signatures and Atlas
-// manifests (whose subject must be the hash of their files) are fully checked here; the other evidence kinds the
-// graph takes (DESIGN §1 table) are accepted when their predicate is an object, and their content is read later by
-// ingest. Anything else is UNSUPPORTED_PREDICATE.
+// Dispatch on the in-toto predicateType, which the signature covers (never on the DSSE payloadType). OMS signatures
+// and Atlas manifests (whose subject must be the hash of their files) are fully checked here; the other evidence
+// kinds the graph takes (docs/LINEAGE.md, "Other predicates") are accepted when their predicate is an object, and
+// their content is read later by ingest. Anything else is UNSUPPORTED_PREDICATE.
 
 import { fail, ok } from '../check.ts';
 import type { Check } from '../check.ts';

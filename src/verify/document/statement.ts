@@ -72,7 +72,8 @@ export function decodeStatement(payload: Uint8Array, maxJsonDepth = DEFAULT_LIMI
   return ok({ type: s._type, predicateType: s.predicateType, subjects, predicate: s.predicate });
 }
 
-// The graph's identity is (algorithm, digest) in lower case (DESIGN §3); hex values are lower-cased here, once.
+// The graph's identity is (algorithm, digest) in lower case (docs/LINEAGE.md, "Identity"); hex values are
+// lower-cased here, once.
 function normaliseDigestSet(digest: Record<string, string>): Record<string, string> {
   // fromEntries defines own properties, so a "__proto__" key stays data and cannot touch the prototype.
   return Object.fromEntries(

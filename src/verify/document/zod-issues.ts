@@ -1,5 +1,5 @@
-// Turns a zod error into the one-sentence list of bad fields that Rejected.message and VerifyError carry
-// (STYLE.md §2: errors list every bad field).
+// Turns a zod error into the one-sentence list of bad fields that Rejected.message and VerifyError carry: every bad
+// field is named, so one round of fixes is enough.
 
 import type { z } from 'zod';
 

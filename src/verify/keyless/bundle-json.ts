@@ -4,8 +4,7 @@
 // rejecting them here as malformed states what is wrong (sigstore-conformance bundle-invalid-base64-signature_fail,
 // bundle-negative-log-index_fail).
 
-import { reject } from './errors.ts';
-import type { Rejection } from './errors.ts';
+import { fail, type Failure } from '../check.ts';
 
 /** `bytes` fields of Bundle, VerificationMaterial, TransparencyLogEntry, Envelope (protobuf-specs bundle.proto etc.). */
 const BYTES_FIELDS = new Set([
@@ -31,12 +30,12 @@ const UINT = /^(?:0|[1-9][0-9]*)$/;
 /** A bundle nests about 8 levels; anything far deeper is hostile input, refused before recursion can overflow. */
 const MAX_DEPTH = 32;
 
-export function checkBundleEncoding(json: unknown): Rejection | undefined {
+export function checkBundleEncoding(json: unknown): Failure | undefined {
   return walk(json, '$', 0);
 }
 
-function walk(value: unknown, path: string, depth: number): Rejection | undefined {
-  if (depth > MAX_DEPTH) return reject('MALFORMED_BUNDLE', `${path} is nested too deeply`);
+function walk(value: unknown, path: string, depth: number): Failure | undefined {
+  if (depth > MAX_DEPTH) return fail('MALFORMED_BUNDLE', `${path} is nested too deeply`);
   if (Array.isArray(value)) {
     for (const [i, v] of value.entries()) {
       const bad = walk(v, `${path}[${i}]`, depth + 1);
@@ -50,14 +49,14 @@ function walk(value: unknown, path: string, depth: number): Rejection | undefine
     if (BYTES_FIELDS.has(key)) {
       const items = Array.isArray(v) ? v : [v];
       for (const item of items) {
-        if (typeof item === 'string' && !isBase64(item)) return reject('MALFORMED_BUNDLE', `${at} is not base64`);
+        if (typeof item === 'string' && !isBase64(item)) return fail('MALFORMED_BUNDLE', `${at} is not base64`);
       }
       continue;
     }
     if (UINT_FIELDS.has(key)) {
       const text = typeof v === 'number' ? String(v) : v;
       if (typeof text !== 'string' || !UINT.test(text)) {
-        return reject('MALFORMED_BUNDLE', `${at} is not a non-negative integer`);
+        return fail('MALFORMED_BUNDLE', `${at} is not a non-negative integer`);
       }
       continue;
     }

@@ -7,8 +7,7 @@ import { EXTENSION_OID_SCT, X509Certificate } from '@sigstore/core';
 import { extensionName, PROCESSED_EXTENSIONS, unprocessedCritical } from '../signers/chain-rules.ts';
 import { extensionsOf } from '../signers/x509-names.ts';
 import type { Bundle } from '@sigstore/bundle';
-import { reject } from './errors.ts';
-import type { Rejection } from './errors.ts';
+import { fail, type Failure } from '../check.ts';
 
 const EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
 /** What keyless verification processes in the signing certificate: certificate mode's set, plus the embedded SCTs. */
@@ -32,23 +31,23 @@ export function bundleCertificates(bundle: Bundle): Uint8Array[] {
  * - A v0.1/v0.2 chain must not carry a root (sigstore bundle spec: "the chain MUST NOT contain the root"; the
  *   sigstore-conformance case bundle-with-root-cert_fail). Trust comes from the trusted root only; a bundle that ships
  *   its own root shows a signer trying to bring its anchor along. "Root" = self-issued *and* self-signed — never
- *   decided from names alone (DESIGN §2: the OMS test PKI has a leaf whose subject equals its issuer's).
+ *   decided from names alone (the OMS conformance test PKI has a leaf whose subject equals its issuer's).
  * - The leaf is an end-entity certificate made for code signing (Fulcio issues KeyUsage digitalSignature, EKU
  *   codeSigning, CA:FALSE): a CA certificate or a TLS certificate under the same root cannot sign artifacts.
  */
-export function checkSigningCertificate(bundle: Bundle): Rejection | undefined {
+export function checkSigningCertificate(bundle: Bundle): Failure | undefined {
   const ders = bundleCertificates(bundle);
   const leafDer = ders[0];
-  if (leafDer === undefined) return reject('MALFORMED_BUNDLE', 'the bundle carries no signing certificate');
+  if (leafDer === undefined) return fail('MALFORMED_BUNDLE', 'the bundle carries no signing certificate');
   let chain: X509Certificate[];
   try {
     chain = ders.map((der) => X509Certificate.parse(Buffer.from(der)));
   } catch (err) {
-    return reject('MALFORMED_BUNDLE', `a bundle certificate does not parse: ${String(err)}`);
+    return fail('MALFORMED_BUNDLE', `a bundle certificate does not parse: ${String(err)}`);
   }
   for (const [i, cert] of chain.entries()) {
     if (isSelfSigned(cert)) {
-      return reject(
+      return fail(
         'CERTIFICATE_CHAIN_INVALID',
         `bundle certificate ${i} is a self-signed root: roots come from the trusted root only`,
       );
@@ -58,31 +57,31 @@ export function checkSigningCertificate(bundle: Bundle): Rejection | undefined {
   try {
     leaf = new NodeX509(Buffer.from(leafDer));
   } catch (err) {
-    return reject('MALFORMED_BUNDLE', `the signing certificate does not parse: ${String(err)}`);
+    return fail('MALFORMED_BUNDLE', `the signing certificate does not parse: ${String(err)}`);
   }
   if (leaf.ca) {
-    return reject('CERTIFICATE_USAGE_INVALID', 'the signing certificate is a CA certificate');
+    return fail('CERTIFICATE_USAGE_INVALID', 'the signing certificate is a CA certificate');
   }
   const ku = chain[0]?.extKeyUsage;
   if (ku !== undefined && !ku.digitalSignature) {
-    return reject('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks KeyUsage digitalSignature');
+    return fail('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks KeyUsage digitalSignature');
   }
   // SECURITY (RFC 5280 §4.2): a critical extension nobody here processes forbids using the certificate.
   let critical;
   try {
     critical = unprocessedCritical(extensionsOf(chain[0]?.extensions ?? []), KEYLESS_PROCESSED);
   } catch (err) {
-    return reject('MALFORMED_BUNDLE', `the signing certificate's extensions do not parse: ${String(err)}`);
+    return fail('MALFORMED_BUNDLE', `the signing certificate's extensions do not parse: ${String(err)}`);
   }
   if (critical !== undefined) {
-    return reject(
+    return fail(
       'CERTIFICATE_UNSUPPORTED_CRITICAL_EXTENSION',
       `the signing certificate carries the critical extension ${extensionName(critical.oid)}, which this verifier does not process`,
     );
   }
   const eku: readonly string[] | undefined = leaf.keyUsage;
   if (eku === undefined || !eku.includes(EKU_CODE_SIGNING)) {
-    return reject('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks ExtendedKeyUsage codeSigning');
+    return fail('CERTIFICATE_USAGE_INVALID', 'the signing certificate lacks ExtendedKeyUsage codeSigning');
   }
   return undefined;
 }

@@ -2,17 +2,8 @@
 // @sigstore/verify signals every failed check with a VerificationError/PolicyError carrying a literal `code`
 // (packages/verify/src/error.ts in sigstore-js); we translate the code, never the message.
 
+import { fail, type Failure } from '../check.ts';
 import type { RejectionCode } from '../types.ts';
-
-export interface Rejection {
-  readonly ok: false;
-  readonly code: RejectionCode;
-  readonly message: string;
-}
-
-export function reject(code: RejectionCode, message: string): Rejection {
-  return { ok: false, code, message };
-}
 
 const SIGSTORE_CODES: Readonly<Record<string, RejectionCode>> = {
   // the signature over the PAE / artifact does not verify under the signing key
@@ -34,19 +25,19 @@ const SIGSTORE_CODES: Readonly<Record<string, RejectionCode>> = {
 };
 
 /**
- * Turns anything thrown while parsing or verifying a bundle into a Rejection.
+ * Turns anything thrown while parsing or verifying a bundle into a Failure.
  * Errors without a known code come from parsing attacker-controlled bytes (ASN.1, base64, protobuf-JSON)
  * inside the library, so they are treated as a malformed bundle rather than an infrastructure fault.
  */
-export function rejectionFromError(err: unknown): Rejection {
+export function failureFromError(err: unknown): Failure {
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
   const mapped = code === undefined ? undefined : SIGSTORE_CODES[code];
   if (mapped) {
     const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return reject(mapped, `${code}: ${message}${cause}`);
+    return fail(mapped, `${code}: ${message}${cause}`);
   }
-  return reject('MALFORMED_BUNDLE', `bundle could not be processed: ${message}`);
+  return fail('MALFORMED_BUNDLE', `bundle could not be processed: ${message}`);
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -1,17 +1,16 @@
-// Keyless verification (DESIGN §2): a Sigstore bundle (v0.1–v0.3) whose signing certificate Fulcio issued to an
+// Keyless verification (docs/TRUST-POLICY.md, "How each method uses the policy"): a Sigstore bundle (v0.1–v0.3) whose signing certificate Fulcio issued to an
 // OIDC identity. Answers only "is this bundle's signature valid under the trusted root, and is the signer a trusted
 // identity"; the DSSE payload (in-toto Statement, OMS predicate) is checked by the caller.
 // Offline: the TrustedRoot comes from the trust policy.
 
-import { reject } from './errors.ts';
-import type { Rejection } from './errors.ts';
+import { fail, ok, type Check } from '../check.ts';
 import { runSigstoreVerifier } from './verifier.ts';
 import { matchesScope } from '../policy/scope.ts';
 import type { Signer, TrustedIdentity, TrustPolicy } from '../types.ts';
 
 export type KeylessSigner = Extract<Signer, { kind: 'keyless' }>;
 
-export type KeylessResult = { readonly ok: true; readonly signer: KeylessSigner } | Rejection;
+export type KeylessResult = Check<KeylessSigner>;
 
 export interface KeylessOptions {
   /** the signed bytes of a message-signature bundle (DSSE bundles carry their payload). */
@@ -41,10 +40,10 @@ export async function verifyKeyless(
   });
   if (!run.ok) return run;
 
-  const issuer = run.identity?.issuer;
-  const subject = run.identity?.subjectAlternativeName;
+  const issuer = run.value.identity?.issuer;
+  const subject = run.value.identity?.subjectAlternativeName;
   if (issuer === undefined || subject === undefined) {
-    return reject('IDENTITY_MISMATCH', 'the signing certificate carries no Fulcio OIDC issuer or no SAN');
+    return fail('IDENTITY_MISMATCH', 'the signing certificate carries no Fulcio OIDC issuer or no SAN');
   }
   const signer: KeylessSigner = { kind: 'keyless', issuer, subject };
 
@@ -52,16 +51,16 @@ export async function verifyKeyless(
   // and, for scoped identities, trusted for this artifact's name.
   const matching = policy.identities.filter((id) => identityMatches(id, issuer, subject));
   if (matching.length === 0) {
-    return reject('IDENTITY_MISMATCH', `signer ${subject} (issuer ${issuer}) is not a trusted identity`);
+    return fail('IDENTITY_MISMATCH', `signer ${subject} (issuer ${issuer}) is not a trusted identity`);
   }
   const inScope = matching.some((id) =>
     options.subjectName === undefined ? id.scope === undefined : matchesScope(options.subjectName, id.scope),
   );
   if (!inScope) {
     const what = options.subjectName === undefined ? 'an unnamed artifact' : `artifact ${options.subjectName}`;
-    return reject('IDENTITY_MISMATCH', `signer ${subject} (issuer ${issuer}) is not trusted for ${what}`);
+    return fail('IDENTITY_MISMATCH', `signer ${subject} (issuer ${issuer}) is not trusted for ${what}`);
   }
-  return { ok: true, signer };
+  return ok(signer);
 }
 
 /**

@@ -5,8 +5,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
-import { reject } from './errors.ts';
-import type { Rejection } from './errors.ts';
+import { fail, ok, type Check } from '../check.ts';
 import { runSigstoreVerifier } from './verifier.ts';
 
 export interface SigstoreBundleOptions {
@@ -20,7 +19,7 @@ export interface SigstoreBundleOptions {
   readonly now?: Date;
 }
 
-export type SigstoreBundleResult = { readonly ok: true } | Rejection;
+export type SigstoreBundleResult = Check<true>;
 
 /** in-toto Statement v1 / v0.1 DSSE payload type (in-toto attestation spec, envelope.md). */
 const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -41,12 +40,12 @@ export async function verifySigstoreBundle(
     try {
       publicKey = createPublicKey(opts.publicKeyPem);
     } catch (err) {
-      return reject('UNSUPPORTED_KEY', `the given public key does not parse: ${String(err)}`);
+      return fail('UNSUPPORTED_KEY', `the given public key does not parse: ${String(err)}`);
     }
   } else if (opts.identity === undefined) {
     // SECURITY: a certificate that chains to Fulcio only says *someone* signed; without an expected identity
     // nothing is verified about who.
-    return reject('IDENTITY_MISMATCH', 'neither an expected identity nor a key was given');
+    return fail('IDENTITY_MISMATCH', 'neither an expected identity nor a key was given');
   }
 
   const run = runSigstoreVerifier(bundle, {
@@ -59,37 +58,37 @@ export async function verifySigstoreBundle(
 
   if (publicKey === undefined && opts.identity !== undefined) {
     // SECURITY: the verified certificate names the expected signer — issuer and SAN compared exactly.
-    const got = run.identity;
+    const got = run.value.identity;
     if (got?.issuer !== opts.identity.issuer) {
-      return reject('IDENTITY_MISMATCH', `certificate issuer ${String(got?.issuer)} is not ${opts.identity.issuer}`);
+      return fail('IDENTITY_MISMATCH', `certificate issuer ${String(got?.issuer)} is not ${opts.identity.issuer}`);
     }
     if (got.subjectAlternativeName !== opts.identity.subject) {
-      return reject('IDENTITY_MISMATCH', `certificate SAN ${String(got.subjectAlternativeName)} is not ${opts.identity.subject}`);
+      return fail('IDENTITY_MISMATCH', `certificate SAN ${String(got.subjectAlternativeName)} is not ${opts.identity.subject}`);
     }
   }
 
-  if (run.bundle.content.$case === 'dsseEnvelope' && artifact !== undefined) {
-    return checkStatementSubject(run.bundle, artifact);
+  if (run.value.bundle.content.$case === 'dsseEnvelope' && artifact !== undefined) {
+    return checkStatementSubject(run.value.bundle, artifact);
   }
-  return { ok: true };
+  return ok(true);
 }
 
 /** SECURITY: binds a DSSE bundle to the artifact — its SHA-256 is a subject digest of the signed in-toto Statement. */
 function checkStatementSubject(bundle: Bundle, artifact: Uint8Array): SigstoreBundleResult {
-  if (bundle.content.$case !== 'dsseEnvelope') return { ok: true };
+  if (bundle.content.$case !== 'dsseEnvelope') return ok(true);
   const env = bundle.content.dsseEnvelope;
   if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-    return reject('UNSUPPORTED_PAYLOAD_TYPE', `DSSE payloadType ${env.payloadType} is not ${IN_TOTO_PAYLOAD_TYPE}`);
+    return fail('UNSUPPORTED_PAYLOAD_TYPE', `DSSE payloadType ${env.payloadType} is not ${IN_TOTO_PAYLOAD_TYPE}`);
   }
   let statement: unknown;
   try {
     statement = JSON.parse(env.payload.toString('utf8'));
   } catch {
-    return reject('MALFORMED_STATEMENT', 'the DSSE payload is not JSON');
+    return fail('MALFORMED_STATEMENT', 'the DSSE payload is not JSON');
   }
   const subjects = typeof statement === 'object' && statement !== null && 'subject' in statement ? statement.subject : undefined;
   if (!Array.isArray(subjects) || subjects.length === 0) {
-    return reject('NO_SUBJECT', 'the statement has no subject');
+    return fail('NO_SUBJECT', 'the statement has no subject');
   }
   const want = createHash('sha256').update(artifact).digest('hex');
   const found = subjects.some((s: unknown) => {
@@ -97,5 +96,5 @@ function checkStatementSubject(bundle: Bundle, artifact: Uint8Array): SigstoreBu
     const hex = typeof digest === 'object' && digest !== null && 'sha256' in digest ? digest.sha256 : undefined;
     return typeof hex === 'string' && hex.toLowerCase() === want;
   });
-  return found ? { ok: true } : reject('FILE_DIGEST_MISMATCH', `no statement subject has the artifact's sha256 ${want}`);
+  return found ? ok(true) : fail('FILE_DIGEST_MISMATCH', `no statement subject has the artifact's sha256 ${want}`);
 }

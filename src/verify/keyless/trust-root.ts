@@ -3,40 +3,37 @@
 // Only protobuf-specs is needed to check a root, so loading a trust policy does not load @sigstore/verify.
 
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { reject } from './errors.ts';
-import type { Rejection } from './errors.ts';
-
-export type TrustRootResult = { readonly ok: true; readonly root: TrustedRoot } | Rejection;
+import { fail, ok, type Check } from '../check.ts';
 
 /**
  * Parses and checks a TrustedRoot. Absent → NO_TRUST_MATERIAL; a root we cannot use safely → NO_TRUST_MATERIAL too
  * (it is a configuration fault: every keyless verification under it is refused, loudly, rather than half-trusted).
  */
-export function parseTrustedRoot(json: unknown): TrustRootResult {
+export function parseTrustedRoot(json: unknown): Check<TrustedRoot> {
   if (json === undefined || json === null) {
-    return reject('NO_TRUST_MATERIAL', 'no Sigstore trusted root is configured');
+    return fail('NO_TRUST_MATERIAL', 'no Sigstore trusted root is configured');
   }
   if (typeof json !== 'object' || Array.isArray(json)) {
-    return reject('NO_TRUST_MATERIAL', 'the configured Sigstore trusted root is not a JSON object');
+    return fail('NO_TRUST_MATERIAL', 'the configured Sigstore trusted root is not a JSON object');
   }
   let root: TrustedRoot;
   try {
     root = TrustedRoot.fromJSON(json);
   } catch (err) {
-    return reject('NO_TRUST_MATERIAL', `the configured Sigstore trusted root does not parse: ${String(err)}`);
+    return fail('NO_TRUST_MATERIAL', `the configured Sigstore trusted root does not parse: ${String(err)}`);
   }
   const problem = missingValidityStart(root);
   if (problem !== undefined) {
-    return reject('NO_TRUST_MATERIAL', `the configured Sigstore trusted root is malformed: ${problem} has no validFor.start`);
+    return fail('NO_TRUST_MATERIAL', `the configured Sigstore trusted root is malformed: ${problem} has no validFor.start`);
   }
   if (root.tlogs.length === 0) {
-    return reject('NO_TRUST_MATERIAL', 'the configured Sigstore trusted root lists no transparency log');
+    return fail('NO_TRUST_MATERIAL', 'the configured Sigstore trusted root lists no transparency log');
   }
-  return { ok: true, root };
+  return ok(root);
 }
 
 /**
- * SECURITY (DESIGN §2; sigstore-conformance trust-root-tlog-missing-validity-start_fail): every key or CA in the root
+ * SECURITY (sigstore-conformance trust-root-tlog-missing-validity-start_fail): every key or CA in the root
  * must say from when it is trusted. @sigstore/verify reads a missing start as the beginning of time, which would let
  * a log or CA key vouch for entries made before it existed; we refuse such a root instead.
  * (A missing *end* is legitimate: the key is still current.)

@@ -1,6 +1,6 @@
 // One Sigstore bundle through @sigstore/verify, offline: bundle → SignedEntity → Verifier under a TrustedRoot.
 // Shared by keyless.ts (trust-policy identities) and sigstore-bundle.ts (sigstore-conformance's generic client).
-// Never the top-level `sigstore.verify`: it always fetches the trusted root over TUF (DESIGN §7).
+// Never the top-level `sigstore.verify`: it always fetches the trusted root over TUF, and verification stays offline.
 
 import type { KeyObject } from 'node:crypto';
 import { bundleFromJSON } from '@sigstore/bundle';
@@ -10,8 +10,8 @@ import type { KeyFinderFunc, SignedEntity, TrustMaterial } from '@sigstore/verif
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { checkBundleEncoding } from './bundle-json.ts';
 import { checkSigningCertificate } from './certificate.ts';
-import { reject, rejectionFromError } from './errors.ts';
-import type { Rejection } from './errors.ts';
+import { fail, ok, type Check, type Failure } from '../check.ts';
+import { failureFromError } from './errors.ts';
 import { messageDigestMatches, withKeyBoundHash } from './signature.ts';
 import { parseTrustedRoot } from './trust-root.ts';
 
@@ -33,13 +33,12 @@ export interface RunOptions {
 }
 
 export interface VerifiedBundle {
-  readonly ok: true;
   readonly bundle: Bundle;
   /** certificate identity, present for keyless (certificate) bundles. */
   readonly identity?: { readonly issuer: string | undefined; readonly subjectAlternativeName: string | undefined };
 }
 
-export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBundle | Rejection {
+export function runSigstoreVerifier(json: unknown, opts: RunOptions): Check<VerifiedBundle> {
   const root = parseTrustedRoot(opts.trustedRoot);
   if (!root.ok) return root;
 
@@ -49,13 +48,13 @@ export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBu
   try {
     bundle = bundleFromJSON(json);
   } catch (err) {
-    return reject('MALFORMED_BUNDLE', `not a valid Sigstore bundle: ${err instanceof Error ? err.message : String(err)}`);
+    return fail('MALFORMED_BUNDLE', `not a valid Sigstore bundle: ${err instanceof Error ? err.message : String(err)}`);
   }
   const shape = checkShape(bundle, opts);
   if (shape) return shape;
 
-  const material = trustMaterialFrom(root.root, keyFinder(opts.publicKey));
-  if ('ok' in material) return material; // a Rejection: TrustMaterial has no `ok`
+  const material = trustMaterialFrom(root.value, keyFinder(opts.publicKey));
+  if (!material.ok) return material;
 
   let entity: SignedEntity;
   try {
@@ -66,7 +65,7 @@ export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBu
     );
   } catch (err) {
     // certificate / RFC 3161 token parsing of attacker-supplied bytes
-    return rejectionFromError(err);
+    return failureFromError(err);
   }
 
   // SECURITY: the signature verifies over the DSSE PAE (or the artifact) under the Fulcio leaf or managed key; the
@@ -75,7 +74,7 @@ export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBu
   // token verifies under a trusted TSA; thresholds as above.
   let identity: VerifiedBundle['identity'];
   try {
-    const verifier = new Verifier(material, {
+    const verifier = new Verifier(material.value, {
       tlogThreshold: TLOG_THRESHOLD,
       ctlogThreshold: CTLOG_THRESHOLD,
       timestampThreshold: TIMESTAMP_THRESHOLD,
@@ -85,26 +84,26 @@ export function runSigstoreVerifier(json: unknown, opts: RunOptions): VerifiedBu
       identity = { issuer: signer.identity.extensions?.issuer, subjectAlternativeName: signer.identity.subjectAlternativeName };
     }
   } catch (err) {
-    return rejectionFromError(err);
+    return failureFromError(err);
   }
 
   const logs = distinctLogs(bundle);
   if (logs < TLOG_THRESHOLD) {
-    return reject('TLOG_INVALID', `expected entries from ${TLOG_THRESHOLD} distinct transparency log(s), got ${logs}`);
+    return fail('TLOG_INVALID', `expected entries from ${TLOG_THRESHOLD} distinct transparency log(s), got ${logs}`);
   }
   const future = futureTimestamp(entity, opts.now);
   if (future) return future;
-  return identity ? { ok: true, bundle, identity } : { ok: true, bundle };
+  return ok(identity ? { bundle, identity } : { bundle });
 }
 
 /** Structural preconditions the library does not enforce itself. */
-function checkShape(bundle: Bundle, opts: RunOptions): Rejection | undefined {
+function checkShape(bundle: Bundle, opts: RunOptions): Failure | undefined {
   const material = bundle.verificationMaterial.content.$case;
   if (material === 'publicKey' && opts.publicKey === undefined) {
-    return reject('UNTRUSTED_KEY', 'the bundle is signed with a key, and no key was given to verify it');
+    return fail('UNTRUSTED_KEY', 'the bundle is signed with a key, and no key was given to verify it');
   }
   if (material !== 'publicKey' && opts.publicKey !== undefined) {
-    return reject('UNTRUSTED_KEY', 'a key was given, but the bundle is signed with a certificate');
+    return fail('UNTRUSTED_KEY', 'a key was given, but the bundle is signed with a certificate');
   }
   if (material !== 'publicKey') {
     const cert = checkSigningCertificate(bundle);
@@ -112,11 +111,11 @@ function checkShape(bundle: Bundle, opts: RunOptions): Rejection | undefined {
   }
   if (bundle.content.$case === 'messageSignature') {
     if (opts.artifact === undefined) {
-      return reject('UNSUPPORTED_PAYLOAD_TYPE', 'a message-signature bundle carries no statement and no artifact was given');
+      return fail('UNSUPPORTED_PAYLOAD_TYPE', 'a message-signature bundle carries no statement and no artifact was given');
     }
     // Consistency of the (unauthenticated) digest hint with the artifact; the signature itself is checked over the bytes.
     if (messageDigestMatches(bundle, opts.artifact) !== true) {
-      return reject('SIGNATURE_INVALID', 'the bundle messageDigest does not match the artifact');
+      return fail('SIGNATURE_INVALID', 'the bundle messageDigest does not match the artifact');
     }
   }
   return undefined;
@@ -129,7 +128,7 @@ function keyFinder(publicKey: KeyObject | undefined): KeyFinderFunc | undefined 
 }
 
 /**
- * SECURITY (DESIGN §2): the log threshold counts distinct logs. @sigstore/verify rejects exact duplicate entries but
+ * SECURITY: the log threshold counts distinct logs. @sigstore/verify rejects exact duplicate entries but
  * counts two entries from one log twice; a single log must not satisfy a threshold meant for independent witnesses.
  */
 function distinctLogs(bundle: Bundle): number {
@@ -141,24 +140,24 @@ function distinctLogs(bundle: Bundle): number {
  * SECURITY: no timestamp lies in the future of our clock (beyond skew). The Verifier checks the certificate at the
  * timestamps, not against now; a log or TSA clock claiming a future time is not evidence of when the signing happened.
  */
-function futureTimestamp(entity: SignedEntity, now: Date): Rejection | undefined {
+function futureTimestamp(entity: SignedEntity, now: Date): Failure | undefined {
   const limit = now.getTime() + MAX_CLOCK_SKEW_MS;
   for (const ts of entity.timestamps) {
     const when =
       ts.$case === 'transparency-log' ? Number(ts.tlogEntry.integratedTime) * 1000 : ts.timestamp.signingTime.getTime();
     if (when > limit) {
-      return reject('TIMESTAMP_INVALID', `a ${ts.$case} timestamp (${new Date(when).toISOString()}) is in the future`);
+      return fail('TIMESTAMP_INVALID', `a ${ts.$case} timestamp (${new Date(when).toISOString()}) is in the future`);
     }
   }
   return undefined;
 }
 
 /** Builds @sigstore/verify trust material; `keys` resolves managed keys (key-signed bundles), else none are trusted. */
-export function trustMaterialFrom(root: TrustedRoot, keys?: KeyFinderFunc): TrustMaterial | Rejection {
+export function trustMaterialFrom(root: TrustedRoot, keys?: KeyFinderFunc): Check<TrustMaterial> {
   try {
-    return toTrustMaterial(root, keys);
+    return ok(toTrustMaterial(root, keys));
   } catch (err) {
     // e.g. a log key whose rawBytes are not a public key
-    return reject('NO_TRUST_MATERIAL', `the configured Sigstore trusted root holds an unusable key: ${String(err)}`);
+    return fail('NO_TRUST_MATERIAL', `the configured Sigstore trusted root holds an unusable key: ${String(err)}`);
   }
 }

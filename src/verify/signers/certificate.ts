@@ -49,7 +49,7 @@ export function isFulcioCertificate(cert: X509Certificate): boolean {
   return parsed !== undefined && FULCIO_ISSUER_OIDS.some((oid) => parsed.extension(oid) !== undefined);
 }
 
-/** Validity at `now` (DESIGN §2: the verification time, not the leaf's notBefore — model-transparency issue 663). */
+/** Validity at `now`: the verification time, not the leaf's notBefore (model-transparency issue 663). */
 function checkValidity(cert: X509Certificate, now: Date, role: string): Failure | undefined {
   if (now < cert.validFromDate) {
     return fail('CERTIFICATE_NOT_YET_VALID', `The ${role} certificate "${cert.subject}" is not valid before ${cert.validFrom}.`);

@@ -134,6 +134,5 @@ async function keyless(
   names: readonly string[] | undefined,
 ): Promise<Check<Signer>> {
   const identities = policy.identities.filter((id) => appliesTo(id.scope, names)).map(({ scope: _scope, ...id }) => id);
-  const result = await verifyKeyless(json, { ...policy, identities }, now);
-  return result.ok ? ok(result.signer) : fail(result.code, result.message);
+  return verifyKeyless(json, { ...policy, identities }, now);
 }

@@ -57,7 +57,7 @@ describe('verifyKeyless with reference OMS bundles', () => {
       const { bundle, identity } = omsCase(path);
       const r = await verifyKeyless(bundle, policy([identity]), NOW);
       assert.ok(r.ok, r.ok ? '' : `${r.code}: ${r.message}`);
-      assert.deepEqual(r.signer, { kind: 'keyless', issuer: identity.issuer, subject: identity.subject });
+      assert.deepEqual(r.value, { kind: 'keyless', issuer: identity.issuer, subject: identity.subject });
     });
   }
 

@@ -3,8 +3,10 @@
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_LIMITS, verifyDocument } from '../../../src/verify/index.ts';
-import type { Limits, RejectionCode, VerificationResult } from '../../../src/verify/index.ts';
+import { verifyDocument } from '../../../src/verify/index.ts';
+import { DEFAULT_LIMITS } from '../../../src/verify/document/limits.ts';
+import type { RejectionCode, VerificationResult } from '../../../src/verify/index.ts';
+import type { Limits } from '../../../src/verify/document/limits.ts';
 import { exceedsJsonDepth, resolveLimits } from '../../../src/verify/document/limits.ts';
 import { OMS_KEY, envelope, json, keyBundle, omsStatement, policy, sha256 } from './helpers/sign.ts';
 import type { Resource } from './helpers/sign.ts';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { computeOmsRootDigest, parseOmsManifest } from '../../../src/verify/index.ts';
+import { computeOmsRootDigest, parseOmsManifest } from '../../../src/verify/oms/manifest.ts';
 import type { RejectionCode, Statement } from '../../../src/verify/index.ts';
 import { acceptedOmsStatementErrors, omsStatementErrors } from '../../support/oms-spec.ts';
 import { SIMPLE, omsStatement, sha256 } from './helpers/sign.ts';
