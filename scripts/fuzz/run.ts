@@ -80,6 +80,21 @@ export interface FuzzReport {
   readonly seconds: number;
 }
 
+/**
+ * fetch, tried again (three times in all) when the connection itself fails: a connection reset is the transport's,
+ * not a verdict on the document (submitting again is idempotent). A service that is down still fails all three.
+ */
+async function request(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   const seeds = seedDocuments();
   const rng = random(options.seed);
@@ -94,29 +109,30 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   let next = 0;
   const started = performance.now();
 
+  const finding = (index: number, mutant: Mutant, problem: string): void => {
+    findings.push({ index, family: mutant.family, how: mutant.how, problem });
+    if (options.findingsDir) {
+      mkdirSync(options.findingsDir, { recursive: true });
+      writeFileSync(path.join(options.findingsDir, `${index}.json`), mutant.bytes);
+      writeFileSync(path.join(options.findingsDir, `${index}.txt`), `${mutant.family}: ${mutant.how}\n${problem}\n`);
+    }
+  };
+
   const one = async (index: number, mutant: Mutant): Promise<void> => {
-    const finding = (problem: string): void => {
-      findings.push({ index, family: mutant.family, how: mutant.how, problem });
-      if (options.findingsDir) {
-        mkdirSync(options.findingsDir, { recursive: true });
-        writeFileSync(path.join(options.findingsDir, `${index}.json`), mutant.bytes);
-        writeFileSync(path.join(options.findingsDir, `${index}.txt`), `${mutant.family}: ${mutant.how}\n${problem}\n`);
-      }
-    };
-    const submitted = await fetch(`${options.url}/v1/attestations?origin=fuzz`, {
+    const submitted = await request(`${options.url}/v1/attestations?origin=fuzz`, {
       method: 'POST',
       headers,
       body: new Uint8Array(mutant.bytes),
     });
     const answer = (await submitted.json().catch(() => null)) as { id?: string; error?: { code?: string } } | null;
     if (submitted.status !== 202 || !answer?.id)
-      return finding(`submission answered ${submitted.status} ${JSON.stringify(answer)}`);
+      return finding(index, mutant, `submission answered ${submitted.status} ${JSON.stringify(answer)}`);
     if (seen.has(answer.id)) return;
     seen.add(answer.id);
     const deadline = Date.now() + timeoutMs;
     for (let wait = 20; ; wait = Math.min(500, wait * 2)) {
       await new Promise((resolve) => setTimeout(resolve, wait));
-      const response = await fetch(`${options.url}/v1/attestations/${answer.id}`, { headers });
+      const response = await request(`${options.url}/v1/attestations/${answer.id}`, { headers });
       const status = (await response.json().catch(() => null)) as {
         state?: string;
         attestation?: { reasonCode?: unknown } | null;
@@ -131,15 +147,16 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       }
       if (state === 'REJECTED') {
         const code = status?.attestation?.reasonCode;
-        if (typeof code !== 'string' || code === '') return finding(`REJECTED without a reason code: ${JSON.stringify(status)}`);
+        if (typeof code !== 'string' || code === '')
+          return finding(index, mutant, `REJECTED without a reason code: ${JSON.stringify(status)}`);
         rejected++;
         tally.rejected++;
         byCode[code] = (byCode[code] ?? 0) + 1;
         return;
       }
-      if (state === 'FAILED') return finding(`FAILED: ${JSON.stringify(status?.error)}`);
-      if (response.status !== 200 && response.status !== 503) return finding(`status answered ${response.status}`);
-      if (Date.now() > deadline) return finding(`still ${state} after ${timeoutMs} ms`);
+      if (state === 'FAILED') return finding(index, mutant, `FAILED: ${JSON.stringify(status?.error)}`);
+      if (response.status !== 200 && response.status !== 503) return finding(index, mutant, `status answered ${response.status}`);
+      if (Date.now() > deadline) return finding(index, mutant, `still ${state} after ${timeoutMs} ms`);
     }
   };
 
@@ -151,7 +168,8 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       const seed = seeds[Math.floor(rng() * seeds.length)] as { bytes: Buffer };
       const mutant = mutate(seed.bytes, rng, options.signer);
       await one(index, mutant).catch((error: unknown) => {
-        findings.push({ index, family: mutant.family, how: mutant.how, problem: `request failed: ${String(error)}` });
+        const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+        finding(index, mutant, `request failed: ${String(error)} (${String(cause?.code ?? cause?.message ?? 'no cause')})`);
       });
       if (options.progress && (index + 1) % 1000 === 0) {
         const seconds = (performance.now() - started) / 1000;
