@@ -62,10 +62,19 @@ export class ApiError extends Error {
     return this.code === 'SERVICE_UNAVAILABLE' || this.code === 'QUEUE_FULL';
   }
 
+  /**
+   * As a GraphQL error. An outage or a timeout also sets the HTTP status of the whole answer (graphql-yoga reads
+   * `extensions.http`), so clients and load balancers see a 503 or 504 as they would from REST; the caller's own
+   * mistakes keep GraphQL's 200 with `errors`.
+   */
   toGraphQLError(at?: GraphQLError): GraphQLError {
+    const status = this.httpStatus >= 500 && this.code !== 'INTERNAL' ? this.httpStatus : undefined;
     return new GraphQLError(this.message, {
       ...(at ? { nodes: at.nodes, path: at.path } : {}),
-      extensions: { code: this.code },
+      extensions: {
+        code: this.code,
+        ...(status ? { http: { status, ...(this.retryable ? { headers: { 'retry-after': '5' } } : {}) } } : {}),
+      },
     });
   }
 }

@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { ApiContext } from './context.ts';
 import { OperationBudget } from './budget.ts';
+import { queryScopeAbandoned } from '../graph/index.ts';
 import { toApiError } from './errors.ts';
 import { artifact } from './resolvers/artifact.ts';
 import { attestation } from './resolvers/attestation.ts';
@@ -69,7 +70,8 @@ export function createGraphqlHandler(
         }
         const mapped = toApiError(original ?? error);
         if (mapped.code === 'INTERNAL') {
-          options.onInternalError(original ?? error);
+          // A cancelled query of an abandoned request fails however it fails; the client already has its answer.
+          if (!queryScopeAbandoned()) options.onInternalError(original ?? error);
           return new GraphQLError(message, { extensions: { code: 'INTERNAL' } });
         }
         return mapped.toGraphQLError(error instanceof GraphQLError ? error : undefined);

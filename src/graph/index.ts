@@ -1,7 +1,7 @@
 // Public door of the graph domain: connection, migrations, the facts it accepts and the views it returns.
 export { closeGraph, connectGraph, pingGraph, waitForGraph } from './driver.ts';
 export type { GraphHealth } from './health.ts';
-export { queryDeadline, withQueryScope } from './request-scope.ts';
+export { queryDeadline, queryScopeAbandoned, withQueryScope } from './request-scope.ts';
 export type { QueryScope } from './request-scope.ts';
 export type { ConnectOptions, GraphConnection } from './driver.ts';
 export { GraphError, TooManyNodes } from './errors.ts';

@@ -30,6 +30,14 @@ export function queryDeadline(): number | undefined {
   return scopes.getStore()?.deadline;
 }
 
+/**
+ * True inside a request that was abandoned (its deadline passed or Neo4j went down, and the client has its answer):
+ * errors its cancelled queries raise afterwards are consequences of that, not faults to report.
+ */
+export function queryScopeAbandoned(): boolean {
+  return scopes.getStore()?.signal.aborted ?? false;
+}
+
 /** The transaction settings for a query starting now, or null outside a request scope; throws when it must not start. */
 function scopedTransaction(health: GraphHealth): { scope: QueryScope; timeout: number } | null {
   const scope = scopes.getStore();
