@@ -102,7 +102,9 @@ describe('lineage explorer on a 10,000-model blast radius', { timeout: 240_000 }
   before(async () => {
     buildExplorer();
     // The service first: it applies the migrations whose identity indexes the load's MATCHes use.
-    service = await startTestService({ API_READ_TOKENS: READ });
+    // The deadline a public service sets (QUERY_TIMEOUT_MS, 10 s) is not what this file tests: on a loaded CI machine
+    // the 10,433-model trace and its 10,432-row export may take longer, and they must still be drawn and checked.
+    service = await startTestService({ API_READ_TOKENS: READ, QUERY_TIMEOUT_MS: '120000' });
     graph = connectGraph({ uri: integrationEnv().NEO4J_URI, database: process.env['NEO4J_DATABASE'] ?? 'neo4j' });
     const started = Date.now();
     await writeLargeLineage(graph, lineage);
