@@ -2,7 +2,7 @@
 // process on a free port of its own, no persistence, with the memory limit the test asks for. Stopping it is an outage;
 // starting it again brings an empty Redis back on the same port.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 
 export interface RedisProcess {
   readonly url: string;
@@ -11,14 +11,6 @@ export interface RedisProcess {
   kill(): Promise<void>;
   /** starts it again on the same port (empty). */
   start(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function startRedis(options: { maxmemory?: string } = {}): Promise<RedisProcess> {
