@@ -61,6 +61,10 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Largest document accepted while no API tokens are configured (anyone may submit then); larger ones need a token. */
   OPEN_INGEST_MAX_BYTES: positiveInt.default(1024 * 1024),
+  /** Most documents in one batch (POST /v1/batches, docs/INGEST.md). */
+  BATCH_MAX_DOCUMENTS: positiveInt.default(10_000),
+  /** Largest batch request body, in bytes. */
+  BATCH_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
   /** Share of Redis maxmemory above which new documents are refused with QUEUE_FULL (and /readyz says not ready). */
   REDIS_MEMORY_HIGH_WATER: z.coerce.number().gt(0).max(1).default(0.8),
   /** Comma-separated bearer tokens that may read (GraphQL, submission status). Unset together with API_INGEST_TOKENS = no auth. */

@@ -85,6 +85,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const server = createHttpServer(context, metrics, {
     maxBodyBytes: config.MAX_BODY_BYTES,
     openIngestMaxBytes: config.OPEN_INGEST_MAX_BYTES,
+    batch: { maxDocuments: config.BATCH_MAX_DOCUMENTS, maxBytes: config.BATCH_MAX_BYTES },
     server: {
       headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,

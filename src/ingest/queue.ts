@@ -6,6 +6,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { batchStore, type BatchProgress } from './batch.ts';
 import { IngestError } from './errors.ts';
 import { memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
 import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
@@ -13,6 +15,8 @@ import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
 export type { QueueMemory } from './queue-guards.ts';
 
 export const JOB_NAME = 'attestation';
+/** Jobs added to Redis per round trip when a batch is queued. */
+const ADD_CHUNK = 500;
 
 const meta = { origin: z.string(), collector: z.string(), receivedAt: z.string() };
 /**
@@ -55,6 +59,22 @@ export interface Submitted {
   readonly created: boolean;
 }
 
+/** One document of a batch: its exact bytes and where it came from. */
+export interface BatchDocument {
+  readonly document: Uint8Array;
+  readonly origin: string;
+}
+
+export interface SubmittedBatch {
+  readonly id: string;
+  /** distinct documents taken (a document given twice in the batch counts once). */
+  readonly total: number;
+  /** documents given more than once in the batch, beyond the first. */
+  readonly duplicates: number;
+  /** documents the queue did not know (no job queued, running or finished within the retention time). */
+  readonly created: number;
+}
+
 export type JobState = 'queued' | 'processing' | 'completed' | 'failed';
 
 export interface JobStatus {
@@ -78,6 +98,10 @@ export interface IngestQueue {
   /** Moves every job failed now back to waiting with a fresh set of attempts; returns how many it moved. */
   replayFailed(): Promise<number>;
   submit(document: Uint8Array, meta: SubmissionMeta): Promise<Submitted>;
+  /** Queues many documents as one batch whose progress is one read (docs/INGEST.md). */
+  submitBatch(documents: readonly BatchDocument[], meta: Omit<SubmissionMeta, 'origin'>): Promise<SubmittedBatch>;
+  /** Counts by state and by rejection code, and the rejected and failed documents from `offset` (at most `limit`). */
+  batchProgress(id: string, offset: number, limit: number): Promise<BatchProgress | null>;
   jobStatus(id: string): Promise<JobStatus | null>;
   /** Jobs waiting, running or delayed for retry: the backlog a metrics endpoint reports. */
   depth(): Promise<number>;
@@ -112,6 +136,18 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
   };
   const memory = memoryGauge(client, options.memoryHighWater ?? 0.8);
   const locks = submitLocks(client, (jobId) => queue.toKey(`submitting:${jobId}`));
+  const batches = batchStore(client, { key: (name) => queue.toKey(name) });
+  const queueFull = (room: QueueMemory): IngestError =>
+    new IngestError(
+      'QUEUE_FULL',
+      `the ingest queue is near its memory limit (Redis uses ${mib(room.usedBytes)} of ${mib(room.maxBytes ?? 0)}); try again once the backlog has drained`,
+    );
+
+  const removeFinished = (jobId: string): Promise<boolean> =>
+    queue.remove(jobId).then(
+      () => true,
+      () => false,
+    );
 
   return {
     async submit(document, meta) {
@@ -134,12 +170,7 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
             if (state !== 'completed' && state !== 'failed') return { id, created: false };
           }
           const room = await memory.read();
-          if (room.full) {
-            throw new IngestError(
-              'QUEUE_FULL',
-              `the ingest queue is near its memory limit (Redis uses ${mib(room.usedBytes)} of ${mib(room.maxBytes ?? 0)}); try again once the backlog has drained`,
-            );
-          }
+          if (room.full) throw queueFull(room);
           // Finished: a resubmission asks for a fresh verdict under the trust policy in force now (a key may have
           // been added or revoked). The write is idempotent, so nothing else changes.
           if (existing) await existing.remove();
@@ -150,6 +181,60 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
       } catch (error) {
         if (error instanceof IngestError) throw error;
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue ${id}: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async submitBatch(documents, meta) {
+      const byId = new Map<string, BatchDocument>();
+      for (const doc of documents) {
+        if (doc.document.byteLength === 0) throw new IngestError('EMPTY_DOCUMENT', `the document from ${doc.origin} is empty`);
+        const id = submissionId(doc.document);
+        if (!byId.has(id)) byId.set(id, doc);
+      }
+      const id = randomUUID();
+      try {
+        const room = await memory.read();
+        if (room.full) throw queueFull(room);
+        const ids = [...byId.keys()];
+        // Watching first, then queuing: see batch.ts for why no verdict can then be missed.
+        await batches.open(id, new Map(ids.map((doc) => [doc, byId.get(doc)?.origin ?? ''])));
+        const redis = await client();
+        const states = await redis
+          .pipeline(ids.map((doc) => ['hmget', queue.toKey(jobIdFor(doc)), 'timestamp', 'finishedOn']))
+          .exec();
+        const fresh: string[] = [];
+        let created = 0;
+        for (const [index, doc] of ids.entries()) {
+          const [timestamp, finishedOn] = (states?.[index]?.[1] ?? []) as (string | null | undefined)[];
+          if (timestamp == null) created++;
+          // Queued or running: watched, not queued again.
+          else if (finishedOn == null) continue;
+          // Finished: a fresh verdict under the policy in force now. Not removable when another submission queued it
+          // again meanwhile and it is running: the batch watches that run instead.
+          else if (!(await removeFinished(jobIdFor(doc)))) continue;
+          fresh.push(doc);
+        }
+        await batches.clearResults(fresh);
+        for (let start = 0; start < fresh.length; start += ADD_CHUNK) {
+          await queue.addBulk(
+            fresh.slice(start, start + ADD_CHUNK).map((doc) => {
+              const { document, origin } = byId.get(doc) as BatchDocument;
+              const data: JobData = { document: Buffer.from(document).toString('base64'), origin, ...meta };
+              return { name: JOB_NAME, data, opts: { jobId: jobIdFor(doc) } };
+            }),
+          );
+        }
+        await batches.collect(id, ids);
+        return { id, total: ids.length, duplicates: documents.length - ids.length, created };
+      } catch (error) {
+        if (error instanceof IngestError) throw error;
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue the batch: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async batchProgress(id, offset, limit) {
+      try {
+        return await batches.progress(id, offset, limit);
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not read batch ${id}: ${errorMessage(error)}`, { cause: error });
       }
     },
     async memory() {
