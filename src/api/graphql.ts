@@ -15,7 +15,7 @@ import { incidentTrace } from './resolvers/incident-trace.ts';
 import { lineage } from './resolvers/lineage.ts';
 import { model } from './resolvers/model.ts';
 import { modelsTrainedOn } from './resolvers/models-trained-on.ts';
-import { submission } from './resolvers/submission.ts';
+import { IngestBatch, ingestBatch, submission } from './resolvers/submission.ts';
 import { useQueryLimits, type QueryLimits } from './query-limits.ts';
 import { aiBom } from './resolvers/ai-bom.ts';
 import { JSONScalar } from './resolvers/json-scalar.ts';
@@ -42,7 +42,20 @@ export function createGraphqlHandler(
     typeDefs: loadTypeDefs(),
     resolvers: {
       JSON: JSONScalar,
-      Query: { model, dataset, artifact, attestation, submission, lineage, modelsTrainedOn, incidentTrace, aiBom, search },
+      Query: {
+        model,
+        dataset,
+        artifact,
+        attestation,
+        submission,
+        ingestBatch,
+        lineage,
+        modelsTrainedOn,
+        incidentTrace,
+        aiBom,
+        search,
+      },
+      IngestBatch,
       SearchHit: { attestation: searchHitAttestation },
     } satisfies Resolvers,
   });

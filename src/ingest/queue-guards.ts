@@ -62,6 +62,30 @@ export function submitLocks(client: () => Promise<Redis>, keyOf: (jobId: string)
   };
 }
 
+/**
+ * The same locks for many documents at once, without waiting: `holdAll` takes those that are free in one round trip
+ * and runs `work` with them (a document whose lock is held is being submitted by someone else right now, so the
+ * caller leaves it to them), then releases what it took.
+ */
+export function batchLocks(client: () => Promise<Redis>, keyOf: (jobId: string) => string) {
+  return {
+    async holdAll<T>(jobIds: readonly string[], work: (held: ReadonlySet<string>) => Promise<T>): Promise<T> {
+      const connection = await client();
+      const token = randomUUID();
+      const taken = await connection.pipeline(jobIds.map((id) => ['set', keyOf(id), token, 'PX', '30000', 'NX'])).exec();
+      const held = new Set(jobIds.filter((_, index) => taken?.[index]?.[1] === 'OK'));
+      try {
+        return await work(held);
+      } finally {
+        await connection
+          .pipeline([...held].map((id) => ['eval', RELEASE, '1', keyOf(id), token]))
+          .exec()
+          .catch(() => undefined);
+      }
+    },
+  };
+}
+
 export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 }

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { batchStore, type BatchProgress } from './batch.ts';
 import { IngestError } from './errors.ts';
-import { memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
+import { batchLocks, memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
 import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
 
 export type { QueueMemory } from './queue-guards.ts';
@@ -135,7 +135,9 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
     return connection;
   };
   const memory = memoryGauge(client, options.memoryHighWater ?? 0.8);
-  const locks = submitLocks(client, (jobId) => queue.toKey(`submitting:${jobId}`));
+  const lockKey = (jobId: string): string => queue.toKey(`submitting:${jobId}`);
+  const locks = submitLocks(client, lockKey);
+  const manyLocks = batchLocks(client, lockKey);
   const batches = batchStore(client, { key: (name) => queue.toKey(name) });
   const queueFull = (room: QueueMemory): IngestError =>
     new IngestError(
@@ -197,32 +199,38 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
         const ids = [...byId.keys()];
         // Watching first, then queuing: see batch.ts for why no verdict can then be missed.
         await batches.open(id, new Map(ids.map((doc) => [doc, byId.get(doc)?.origin ?? ''])));
-        const redis = await client();
-        const states = await redis
-          .pipeline(ids.map((doc) => ['hmget', queue.toKey(jobIdFor(doc)), 'timestamp', 'finishedOn']))
-          .exec();
-        const fresh: string[] = [];
-        let created = 0;
-        for (const [index, doc] of ids.entries()) {
-          const [timestamp, finishedOn] = (states?.[index]?.[1] ?? []) as (string | null | undefined)[];
-          if (timestamp == null) created++;
-          // Queued or running: watched, not queued again.
-          else if (finishedOn == null) continue;
-          // Finished: a fresh verdict under the policy in force now. Not removable when another submission queued it
-          // again meanwhile and it is running: the batch watches that run instead.
-          else if (!(await removeFinished(jobIdFor(doc)))) continue;
-          fresh.push(doc);
-        }
-        await batches.clearResults(fresh);
-        for (let start = 0; start < fresh.length; start += ADD_CHUNK) {
-          await queue.addBulk(
-            fresh.slice(start, start + ADD_CHUNK).map((doc) => {
-              const { document, origin } = byId.get(doc) as BatchDocument;
-              const data: JobData = { document: Buffer.from(document).toString('base64'), origin, ...meta };
-              return { name: JOB_NAME, data, opts: { jobId: jobIdFor(doc) } };
-            }),
-          );
-        }
+        // Under the per-document submission locks (shared with single submissions), so that of concurrent
+        // submissions of a new document exactly one counts it as created and queues it.
+        const created = await manyLocks.holdAll(ids.map(jobIdFor), async (held) => {
+          const mine = ids.filter((doc) => held.has(jobIdFor(doc)));
+          const redis = await client();
+          const states = await redis
+            .pipeline(mine.map((doc) => ['hmget', queue.toKey(jobIdFor(doc)), 'timestamp', 'finishedOn']))
+            .exec();
+          const fresh: string[] = [];
+          let createdHere = 0;
+          for (const [index, doc] of mine.entries()) {
+            const [timestamp, finishedOn] = (states?.[index]?.[1] ?? []) as (string | null | undefined)[];
+            if (timestamp == null) createdHere++;
+            // Queued or running: watched, not queued again.
+            else if (finishedOn == null) continue;
+            // Finished: a fresh verdict under the policy in force now. Not removable when it is running again already
+            // (queued by a submission since): the batch watches that run instead.
+            else if (!(await removeFinished(jobIdFor(doc)))) continue;
+            fresh.push(doc);
+          }
+          await batches.clearResults(fresh);
+          for (let start = 0; start < fresh.length; start += ADD_CHUNK) {
+            await queue.addBulk(
+              fresh.slice(start, start + ADD_CHUNK).map((doc) => {
+                const { document, origin } = byId.get(doc) as BatchDocument;
+                const data: JobData = { document: Buffer.from(document).toString('base64'), origin, ...meta };
+                return { name: JOB_NAME, data, opts: { jobId: jobIdFor(doc) } };
+              }),
+            );
+          }
+          return createdHere;
+        });
         await batches.collect(id, ids);
         return { id, total: ids.length, duplicates: documents.length - ids.length, created };
       } catch (error) {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RunningService } from '../../src/main.ts';
 import { newSigner, provenance, sha256, signEnvelope, type Signer } from '../support/attest.ts';
-import { policyFileFor, startTestService, waitForSubmission } from '../support/service.ts';
+import { graphql, policyFileFor, startTestService, waitForSubmission } from '../support/service.ts';
 
 interface Progress {
   id: string;
@@ -114,6 +114,46 @@ describe('batches: POST /v1/batches and GET /v1/batches/<id>', () => {
     const garbageProblem = progress.problems.find((p) => p.id === `sha256:${sha256(garbage)}`);
     assert.equal(garbageProblem?.origin, 'test:line 34');
     assert.ok(garbageProblem?.code);
+
+    // the same over GraphQL
+    const answer = await graphql(
+      baseUrl,
+      `
+        query ($id: ID!) {
+          ingestBatch(id: $id) {
+            total
+            pending
+            verified
+            rejected
+            failed
+            rejectedByCode {
+              code
+              count
+            }
+            problems(first: 1000) {
+              id
+              origin
+              state
+              code
+            }
+          }
+        }
+      `,
+      { id: submitted.body['id'] },
+    );
+    const batch = answer.data?.['ingestBatch'] as Record<string, any>;
+    assert.deepEqual(
+      [batch['total'], batch['pending'], batch['verified'], batch['rejected'], batch['failed']],
+      [progress.total, 0, progress.verified, progress.rejected, 0],
+    );
+    assert.deepEqual(
+      Object.fromEntries(batch['rejectedByCode'].map((c: { code: string; count: number }) => [c.code, c.count])),
+      byCode,
+    );
+    assert.deepEqual(
+      batch['problems'].map((p: { id: string; state: string }) => [p.id, p.state]),
+      progress.problems.map((p) => [p.id, 'REJECTED']),
+    );
   });
 
   it('a batch of documents already known queues fresh runs and counts each once; two at once both finish', async () => {
