@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { IngestError } from './errors.ts';
-import { memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
+import { isOutOfMemory, memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
 import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
 
 export type { QueueMemory } from './queue-guards.ts';
@@ -38,10 +38,13 @@ export interface QueueOptions {
   /** first retry delay in ms, doubled for each later retry (default 1000). */
   readonly backoffMs?: number;
   /**
-   * Share of Redis `maxmemory` above which new documents are refused with QUEUE_FULL (default 0.8); the rest is
-   * headroom for the jobs already queued to finish. Without a `maxmemory` nothing is refused.
+   * Share of Redis `maxmemory` at which new documents are refused with QUEUE_FULL (default 0.8), counting what the
+   * document would add; the rest is headroom for the jobs already queued to finish. Without a `maxmemory` nothing is
+   * refused.
    */
   readonly memoryHighWater?: number;
+  /** Share of Redis `maxmemory` below which refused documents are taken again (default 0.7, at most memoryHighWater). */
+  readonly memoryLowWater?: number;
   /** called with Redis connection errors of the queue (BullMQ reconnects by itself), for the log. */
   readonly onError?: (error: Error) => void;
 }
@@ -110,7 +113,10 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
     await queue.waitUntilReady();
     return connection;
   };
-  const memory = memoryGauge(client, options.memoryHighWater ?? 0.8);
+  const memory = memoryGauge(client, {
+    highWater: options.memoryHighWater ?? 0.8,
+    lowWater: options.memoryLowWater ?? 0.7,
+  });
   const locks = submitLocks(client, (jobId) => queue.toKey(`submitting:${jobId}`));
 
   return {
@@ -133,7 +139,7 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
             // Still waiting or running: the same document is the same submission.
             if (state !== 'completed' && state !== 'failed') return { id, created: false };
           }
-          const room = await memory.read();
+          const room = await memory.admit(document.byteLength);
           if (room.full) {
             throw new IngestError(
               'QUEUE_FULL',
@@ -145,10 +151,18 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
           if (existing) await existing.remove();
           const data: JobData = { document: Buffer.from(document).toString('base64'), ...meta };
           await queue.add(JOB_NAME, data, { jobId });
+          memory.added(document.byteLength);
           return { id, created: existing === undefined };
         });
       } catch (error) {
         if (error instanceof IngestError) throw error;
+        // Redis past its limit refuses every write, the lock's included: full, not unreachable.
+        if (isOutOfMemory(error)) {
+          memory.exhausted();
+          throw new IngestError('QUEUE_FULL', `Redis refused ${id} for lack of memory; try again once the backlog has drained`, {
+            cause: error,
+          });
+        }
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue ${id}: ${errorMessage(error)}`, { cause: error });
       }
     },
