@@ -66,7 +66,10 @@ export const configSchema = z.object({
   /** Largest batch request body, in bytes. */
   BATCH_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
   /** Share of Redis maxmemory above which new documents are refused with QUEUE_FULL (and /readyz says not ready). */
+  /** Share of Redis maxmemory at which new documents are refused with QUEUE_FULL (and /readyz says not ready). */
   REDIS_MEMORY_HIGH_WATER: z.coerce.number().gt(0).max(1).default(0.8),
+  /** Share of Redis maxmemory below which refused documents are taken again (a band, so /readyz does not flip). */
+  REDIS_MEMORY_LOW_WATER: z.coerce.number().gt(0).max(1).default(0.7),
   /** Comma-separated bearer tokens that may read (GraphQL, submission status). Unset together with API_INGEST_TOKENS = no auth. */
   API_READ_TOKENS: tokenList,
   /** Comma-separated bearer tokens that may submit and replay (and read). */

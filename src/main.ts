@@ -44,6 +44,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     attempts: config.JOB_ATTEMPTS,
     backoffMs: config.JOB_BACKOFF_MS,
     memoryHighWater: config.REDIS_MEMORY_HIGH_WATER,
+    memoryLowWater: config.REDIS_MEMORY_LOW_WATER,
     onError: (error) => redisErrors(error, 'queue'),
   });
   const metrics = createMetrics(queue);

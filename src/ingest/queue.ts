@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { batchStore, type BatchProgress } from './batch.ts';
 import { IngestError } from './errors.ts';
-import { batchLocks, memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
+import { batchLocks, isOutOfMemory, memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
 import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
 
 export type { QueueMemory } from './queue-guards.ts';
@@ -42,10 +42,13 @@ export interface QueueOptions {
   /** first retry delay in ms, doubled for each later retry (default 1000). */
   readonly backoffMs?: number;
   /**
-   * Share of Redis `maxmemory` above which new documents are refused with QUEUE_FULL (default 0.8); the rest is
-   * headroom for the jobs already queued to finish. Without a `maxmemory` nothing is refused.
+   * Share of Redis `maxmemory` at which new documents are refused with QUEUE_FULL (default 0.8), counting what the
+   * document would add; the rest is headroom for the jobs already queued to finish. Without a `maxmemory` nothing is
+   * refused.
    */
   readonly memoryHighWater?: number;
+  /** Share of Redis `maxmemory` below which refused documents are taken again (default 0.7, at most memoryHighWater). */
+  readonly memoryLowWater?: number;
   /** called with Redis connection errors of the queue (BullMQ reconnects by itself), for the log. */
   readonly onError?: (error: Error) => void;
 }
@@ -134,7 +137,10 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
     await queue.waitUntilReady();
     return connection;
   };
-  const memory = memoryGauge(client, options.memoryHighWater ?? 0.8);
+  const memory = memoryGauge(client, {
+    highWater: options.memoryHighWater ?? 0.8,
+    lowWater: options.memoryLowWater ?? 0.7,
+  });
   const lockKey = (jobId: string): string => queue.toKey(`submitting:${jobId}`);
   const locks = submitLocks(client, lockKey);
   const manyLocks = batchLocks(client, lockKey);
@@ -171,17 +177,25 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
             // Still waiting or running: the same document is the same submission.
             if (state !== 'completed' && state !== 'failed') return { id, created: false };
           }
-          const room = await memory.read();
+          const room = await memory.admit(document.byteLength);
           if (room.full) throw queueFull(room);
           // Finished: a resubmission asks for a fresh verdict under the trust policy in force now (a key may have
           // been added or revoked). The write is idempotent, so nothing else changes.
           if (existing) await existing.remove();
           const data: JobData = { document: Buffer.from(document).toString('base64'), ...meta };
           await queue.add(JOB_NAME, data, { jobId });
+          memory.added(document.byteLength);
           return { id, created: existing === undefined };
         });
       } catch (error) {
         if (error instanceof IngestError) throw error;
+        // Redis past its limit refuses every write, the lock's included: full, not unreachable.
+        if (isOutOfMemory(error)) {
+          memory.exhausted();
+          throw new IngestError('QUEUE_FULL', `Redis refused ${id} for lack of memory; try again once the backlog has drained`, {
+            cause: error,
+          });
+        }
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue ${id}: ${errorMessage(error)}`, { cause: error });
       }
     },
@@ -193,8 +207,9 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
         if (!byId.has(id)) byId.set(id, doc);
       }
       const id = randomUUID();
+      const bytes = [...byId.values()].reduce((sum, doc) => sum + doc.document.byteLength, 0);
       try {
-        const room = await memory.read();
+        const room = await memory.admit(bytes);
         if (room.full) throw queueFull(room);
         const ids = [...byId.keys()];
         // Watching first, then queuing: see batch.ts for why no verdict can then be missed.
@@ -231,10 +246,21 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
           }
           return createdHere;
         });
+        memory.added(bytes);
         await batches.collect(id, ids);
         return { id, total: ids.length, duplicates: documents.length - ids.length, created };
       } catch (error) {
         if (error instanceof IngestError) throw error;
+        if (isOutOfMemory(error)) {
+          memory.exhausted();
+          throw new IngestError(
+            'QUEUE_FULL',
+            'Redis refused the batch for lack of memory; try again once the backlog has drained',
+            {
+              cause: error,
+            },
+          );
+        }
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue the batch: ${errorMessage(error)}`, { cause: error });
       }
     },
