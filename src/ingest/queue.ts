@@ -151,6 +151,13 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
       `the ingest queue is near its memory limit (Redis uses ${mib(room.usedBytes)} of ${mib(room.maxBytes ?? 0)}); try again once the backlog has drained`,
     );
 
+  // Redis past its limit refuses every write, the locks' included: full, not unreachable.
+  const outOfMemory = (what: string, cause: unknown): IngestError => {
+    memory.exhausted();
+    return new IngestError('QUEUE_FULL', `Redis refused ${what} for lack of memory; try again once the backlog has drained`, {
+      cause,
+    });
+  };
   const removeFinished = (jobId: string): Promise<boolean> =>
     queue.remove(jobId).then(
       () => true,
@@ -189,13 +196,7 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
         });
       } catch (error) {
         if (error instanceof IngestError) throw error;
-        // Redis past its limit refuses every write, the lock's included: full, not unreachable.
-        if (isOutOfMemory(error)) {
-          memory.exhausted();
-          throw new IngestError('QUEUE_FULL', `Redis refused ${id} for lack of memory; try again once the backlog has drained`, {
-            cause: error,
-          });
-        }
+        if (isOutOfMemory(error)) throw outOfMemory(id, error);
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue ${id}: ${errorMessage(error)}`, { cause: error });
       }
     },
@@ -251,16 +252,7 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
         return { id, total: ids.length, duplicates: documents.length - ids.length, created };
       } catch (error) {
         if (error instanceof IngestError) throw error;
-        if (isOutOfMemory(error)) {
-          memory.exhausted();
-          throw new IngestError(
-            'QUEUE_FULL',
-            'Redis refused the batch for lack of memory; try again once the backlog has drained',
-            {
-              cause: error,
-            },
-          );
-        }
+        if (isOutOfMemory(error)) throw outOfMemory('the batch', error);
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue the batch: ${errorMessage(error)}`, { cause: error });
       }
     },
