@@ -36,6 +36,25 @@ export const configSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
+  /**
+   * Seed nodes of a Redis Cluster for the queue (comma-separated host:port); when set, REDIS_URL is not used and
+   * QUEUE_PREFIX must carry a hash tag.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((node) => node.trim())
+        .filter((node) => node.length > 0),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'each node must be host:port')).min(1))
+    .optional(),
+  /** BullMQ key prefix: `bull` by default, `{mpg}` by default on a Redis Cluster (a hash tag keeps the queue in one slot). */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _, -, { and } only')
+    .optional(),
   /** BullMQ queue name; tests use a random one each. */
   QUEUE_NAME: z
     .string()
@@ -108,9 +127,17 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Checks between keys, on top of each key's own. */
 function crossCheck(config: Config): string[] {
-  return config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS
-    ? ['HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS']
-    : [];
+  const issues: string[] = [];
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS)
+    issues.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+  if (config.REDIS_CLUSTER_NODES && config.QUEUE_PREFIX !== undefined && !/\{[^{}]+\}/.test(config.QUEUE_PREFIX))
+    issues.push('QUEUE_PREFIX: must carry a hash tag such as {mpg} on a Redis Cluster (REDIS_CLUSTER_NODES is set)');
+  return issues;
+}
+
+/** The BullMQ prefix in force: QUEUE_PREFIX, else `{mpg}` on a Redis Cluster and BullMQ's own `bull` otherwise. */
+export function queuePrefix(config: Config): string {
+  return config.QUEUE_PREFIX ?? (config.REDIS_CLUSTER_NODES ? '{mpg}' : 'bull');
 }
 
 export class ConfigError extends Error {

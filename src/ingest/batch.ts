@@ -7,9 +7,9 @@
 // by the worker), and the record is written once per (batch, document) whoever writes it. A document already queued
 // or running for another submission is therefore counted in this batch too, with the verdict of that one run.
 //
-// All keys sit under the queue's own prefix (`bull:<queue>:`), so on Redis Cluster a hash-tagged queue name keeps
-// them in one slot with the queue's keys.
-import type { Redis } from 'ioredis';
+// All keys sit under the queue's own prefix (`<QUEUE_PREFIX>:<queue>:`), so on a Redis Cluster the prefix's hash tag
+// keeps them in one slot with the queue's keys (src/ingest/redis.ts).
+import type { RedisClient } from './redis.ts';
 
 export type BatchState = 'verified' | 'rejected' | 'failed';
 
@@ -64,11 +64,11 @@ end
 return 1`;
 
 export interface BatchKeys {
-  /** the queue's key for a name (`bull:<queue>:<name>`). */
+  /** the queue's key for a name (`<prefix>:<queue>:<name>`). */
   key(name: string): string;
 }
 
-export function batchStore(client: () => Promise<Redis>, keys: BatchKeys) {
+export function batchStore(client: () => Promise<RedisClient>, keys: BatchKeys) {
   const batchKeys = (batch: string) => {
     const base = keys.key(`batch:${batch}`);
     return { meta: base, docs: `${base}:docs`, outcomes: `${base}:outcomes`, problems: `${base}:problems` };
@@ -76,7 +76,7 @@ export function batchStore(client: () => Promise<Redis>, keys: BatchKeys) {
   const watchKey = (id: string) => keys.key(`watch:${id}`);
   const resultKey = (id: string) => keys.key(`result:${id}`);
 
-  async function record(redis: Redis, batch: string, id: string, outcome: DocumentOutcome): Promise<void> {
+  async function record(redis: RedisClient, batch: string, id: string, outcome: DocumentOutcome): Promise<void> {
     const k = batchKeys(batch);
     await redis.eval(
       RECORD,

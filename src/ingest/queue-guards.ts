@@ -2,7 +2,7 @@
 // limit (new documents are refused near it), and a short lock per document so that of concurrent submissions of one
 // document exactly one creates its job.
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { dataNodes, type RedisClient } from './redis.ts';
 
 /** Redis memory as the queue sees it. */
 export interface QueueMemory {
@@ -36,7 +36,7 @@ export function admissionBytes(bytes: number): number {
  * before it would take Redis past the high-water mark, and Redis refusing a write for memory (`OOM`, which happens
  * only past `maxmemory`, when another process filled it) switches refusing on at once.
  */
-export function memoryGauge(client: () => Promise<Redis>, marks: MemoryMarks) {
+export function memoryGauge(client: () => Promise<RedisClient>, marks: MemoryMarks) {
   const lowWater = Math.min(marks.lowWater, marks.highWater);
   let last: { at: number; usedBytes: number; maxBytes: number | null } | null = null;
   /** bytes this process added since the last reading. */
@@ -45,10 +45,17 @@ export function memoryGauge(client: () => Promise<Redis>, marks: MemoryMarks) {
 
   const reading = async (fresh: boolean) => {
     if (fresh || !last || Date.now() - last.at >= 1000) {
-      const info = await (await client()).info('memory');
-      const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
-      const max = field('maxmemory');
-      last = { at: Date.now(), usedBytes: field('used_memory'), maxBytes: max > 0 ? max : null };
+      // On a cluster, the fullest master (the queue's keys share one slot, but which master holds it can change).
+      const infos = await Promise.all(dataNodes(await client()).map((node) => node.info('memory')));
+      const readings = infos.map((info) => {
+        const field = (name: string): number => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1] ?? 0);
+        const max = field('maxmemory');
+        return { usedBytes: field('used_memory'), maxBytes: max > 0 ? max : null };
+      });
+      const share = (r: { usedBytes: number; maxBytes: number | null }): number =>
+        r.maxBytes === null ? 0 : r.usedBytes / r.maxBytes;
+      const fullest = readings.reduce((a, b) => (share(b) > share(a) ? b : a), readings[0] ?? { usedBytes: 0, maxBytes: null });
+      last = { at: Date.now(), ...fullest };
       added = 0;
       if (last.maxBytes === null) refusing = false;
       else if (refusing && last.usedBytes < lowWater * last.maxBytes) refusing = false;
@@ -103,7 +110,7 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
  * same document poll for it, and stop waiting when `settled` has their answer; the lock expires by itself should its
  * holder die.
  */
-export function submitLocks(client: () => Promise<Redis>, keyOf: (jobId: string) => string) {
+export function submitLocks(client: () => Promise<RedisClient>, keyOf: (jobId: string) => string) {
   return {
     async hold<T>(jobId: string, settled: () => Promise<T | null>, work: () => Promise<T>): Promise<T> {
       const connection = await client();
@@ -130,7 +137,7 @@ export function submitLocks(client: () => Promise<Redis>, keyOf: (jobId: string)
  * and runs `work` with them (a document whose lock is held is being submitted by someone else right now, so the
  * caller leaves it to them), then releases what it took.
  */
-export function batchLocks(client: () => Promise<Redis>, keyOf: (jobId: string) => string) {
+export function batchLocks(client: () => Promise<RedisClient>, keyOf: (jobId: string) => string) {
   return {
     async holdAll<T>(jobIds: readonly string[], work: (held: ReadonlySet<string>) => Promise<T>): Promise<T> {
       const connection = await client();

@@ -4,12 +4,12 @@
 // strips it then), finished jobs are kept for a bounded time and number, and new documents are refused with
 // QUEUE_FULL while Redis is near its memory limit, before Redis itself would refuse every write.
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { batchStore, type BatchProgress } from './batch.ts';
 import { IngestError } from './errors.ts';
 import { batchLocks, isOutOfMemory, memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
+import { connectRedis, pingAll, type RedisClient } from './redis.ts';
 import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
 
 export type { QueueMemory } from './queue-guards.ts';
@@ -37,6 +37,10 @@ export const RETENTION = {
 
 export interface QueueOptions {
   readonly redisUrl: string;
+  /** seed nodes of a Redis Cluster (`host:port`); when given, `redisUrl` is not used. */
+  readonly clusterNodes?: readonly string[];
+  /** BullMQ key prefix (default `bull`); on a cluster it must carry a hash tag such as `{mpg}` (src/ingest/redis.ts). */
+  readonly prefix?: string;
   readonly queueName: string;
   readonly attempts: number;
   /** first retry delay in ms, doubled for each later retry (default 1000). */
@@ -117,12 +121,10 @@ export interface IngestQueue {
 export function createIngestQueue(options: QueueOptions): IngestQueue {
   // The producer fails fast when Redis is down (no offline queue) so an HTTP client gets 503 now,
   // rather than a request that hangs until Redis returns.
-  const connection = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  connection.on('error', () => {
-    // Connection errors surface on the commands that fail, and once through the queue's listener below.
-  });
+  const connection = connectRedis(redisTarget(options), { offlineQueue: false, maxRetriesPerRequest: 1 });
   const queue = new Queue<JobData>(options.queueName, {
     connection,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     defaultJobOptions: {
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
@@ -133,7 +135,7 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
   // Without a listener, BullMQ's Queue prints every Redis error as a multi-line stack on stderr.
   queue.on('error', (error) => options.onError?.(error));
   // The queue's connection once it is ready (without an offline queue, commands before then would fail at once).
-  const client = async (): Promise<Redis> => {
+  const client = async (): Promise<RedisClient> => {
     await queue.waitUntilReady();
     return connection;
   };
@@ -336,7 +338,7 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
     },
     async ping() {
       try {
-        await connection.ping();
+        await pingAll(connection);
       } catch (error) {
         throw new IngestError('QUEUE_UNAVAILABLE', `redis ping: ${errorMessage(error)}`, { cause: error });
       }
@@ -346,6 +348,13 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
       connection.disconnect();
     },
   };
+}
+
+/** Where the queue's Redis is, from the options of the queue or the worker. */
+export function redisTarget(options: { readonly redisUrl: string; readonly clusterNodes?: readonly string[] | undefined }) {
+  return options.clusterNodes && options.clusterNodes.length > 0
+    ? { clusterNodes: options.clusterNodes }
+    : { url: options.redisUrl };
 }
 
 function toJobState(state: string): JobState {

@@ -3,14 +3,18 @@
 // is unusable can never succeed and is failed at once. Once the graph holds the document, the job's copy
 // is dropped (the job keeps its id, the digest): Redis holds a document only while it waits or fails.
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { findAttestation } from '../graph/index.ts';
 import { batchStore, type DocumentOutcome } from './batch.ts';
 import { ingestDocument, type PipelineDeps } from './pipeline.ts';
-import { JOB_NAME, jobDataSchema, type JobData } from './queue.ts';
+import { JOB_NAME, jobDataSchema, redisTarget, type JobData } from './queue.ts';
+import { connectRedis } from './redis.ts';
 
 export interface WorkerOptions {
   readonly redisUrl: string;
+  /** seed nodes of a Redis Cluster; see QueueOptions. */
+  readonly clusterNodes?: readonly string[];
+  /** BullMQ key prefix; see QueueOptions. */
+  readonly prefix?: string;
   readonly queueName: string;
   readonly concurrency: number;
   /**
@@ -42,15 +46,10 @@ export interface JobResult {
 export function startIngestWorker(options: WorkerOptions, deps: PipelineDeps): IngestWorker {
   // Workers must keep retrying Redis commands forever (BullMQ requirement): a Redis restart
   // then pauses the worker instead of killing it.
-  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  connection.on('error', () => {
-    // Reconnects are automatic; failures show up as job errors and in readiness checks.
-  });
+  const target = redisTarget(options);
+  const connection = connectRedis(target, { offlineQueue: true, maxRetriesPerRequest: null });
   // Batch records on a connection of their own (the worker's is shared with BullMQ's job handling).
-  const batchConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
-  batchConnection.on('error', () => {
-    // As above: reconnects are automatic, and a record that cannot be written fails its job, which is retried.
-  });
+  const batchConnection = connectRedis(target, { offlineQueue: true, maxRetriesPerRequest: null });
   const batches = batchStore(async () => batchConnection, { key: (name) => worker.toKey(name) });
   const documentId = (job: Job): string => (job.id ?? '').replace('-', ':');
   const finish = async (job: Job, outcome: JobResult, message: string | null = null): Promise<JobResult> => {
@@ -78,6 +77,7 @@ export function startIngestWorker(options: WorkerOptions, deps: PipelineDeps): I
     },
     {
       connection,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       concurrency: options.concurrency,
       // A worker killed mid-job leaves it "stalled"; allow several such restarts before giving up on the job.
       maxStalledCount: 10,
