@@ -1,9 +1,9 @@
 // The fuzz run's own identities. The fixtures' statements name the artifacts, packages and datasets that other test
 // files check edge by edge in the suite's shared Neo4j; a mutant that verifies would add its evidence to them. So
 // before mutating, each fixture's statement is given identities of the fuzz seed's own (every digest replaced by a
-// digest derived from it and the seed, package, dataset and builder addresses and names marked with the seed) and
-// signed again with the fuzz key in its envelope's shape. The same seed gives the same identities, so a failure can
-// be repeated; other seeds, and every test, name other artifacts.
+// digest derived from it and the seed; package, dataset and builder addresses, run ids, URNs and subject names marked
+// with the seed) and signed again with the fuzz key in its envelope's shape. The same seed gives the same identities,
+// so a failure can be repeated; other seeds, and every test, name other artifacts.
 import { createHash } from 'node:crypto';
 import { computeOmsRootDigest, isOmsPredicateType } from '../../src/verify/index.ts';
 import { envelopeOf, signed, type FuzzSigner, type Json } from './mutate.ts';
@@ -14,6 +14,8 @@ const PURL = /^(pkg:[^/]+\/)(.+)$/;
 const URL_ADDRESS = /^([a-z][a-z0-9+.-]*:\/\/)(.+)$/;
 /** Members whose addresses name something (a package, dataset, builder, location); type URIs elsewhere stay. */
 const ADDRESS_KEYS = new Set(['id', 'uri', 'url', 'purl', 'name', 'downloadLocation', 'software_downloadLocation']);
+/** Members that name a run, a creator or an element by a plain string or a URN. */
+const NAME_KEYS = new Set(['invocationId', 'spdxId', 'createdBy', 'serialNumber']);
 
 /** A value with every identity in it made the seed's own. */
 function renamed(value: Json, tag: string, key: string | null): Json {
@@ -30,6 +32,7 @@ function renamed(value: Json, tag: string, key: string | null): Json {
   if (purl) return `${purl[1]}${tag}-${purl[2]}`;
   const address = key !== null && ADDRESS_KEYS.has(key) ? URL_ADDRESS.exec(value) : null;
   if (address) return `${address[1]}${tag}.${address[2]}`;
+  if (key !== null && NAME_KEYS.has(key)) return value.startsWith('urn:') ? `urn:${tag}:${value.slice(4)}` : `${tag}/${value}`;
   return value;
 }
 
