@@ -40,14 +40,25 @@ export interface AttestationRecord {
 }
 
 /**
- * `Model` and `Dataset` are explicit claims (SLSA roles, cards). `SignedRoot` is an OMS root digest: OMS
- * signs models and datasets alike, so it becomes a Model only while no evidence says it is a Dataset.
+ * `Model` and `Dataset` are claims about what an artifact is, each as strong as its `rank`; `SignedRoot` is a
+ * manifest root (an OMS signature): a default claim that it is a Model, and a root whose files statements may name;
+ * `File` is a file a manifest lists (it follows from `contains`).
  */
 export type ArtifactLabel = 'Model' | 'Dataset' | 'File' | 'SignedRoot';
+
+/**
+ * How strong a Model or Dataset claim is (docs/LINEAGE.md, "Kind"): the artifact's own word (its own card, an
+ * explicit `annotations.role` on it, an Atlas claim) > how another document uses it (a `base-model` or `dataset`
+ * dependency, another model's card, an evaluation) > what the kind of the run that produced it implies > a default
+ * (an OMS root, the output of a run of unknown kind).
+ */
+export type KindRank = 'own' | 'usage' | 'run' | 'default';
 
 export interface ArtifactFact {
   readonly digest: DigestString;
   readonly labels: readonly ArtifactLabel[];
+  /** the strength of the Model or Dataset label; `own` when absent. */
+  readonly rank?: KindRank;
   /** a human name when the evidence gives one (OMS subject name, SLSA resource name). */
   readonly name?: string;
 }

@@ -11,6 +11,7 @@ export type { Migration, MigrationReport } from './migrate.ts';
 export type {
   ArtifactFact,
   ArtifactLabel,
+  KindRank,
   AtlasFacts,
   AtlasKindName,
   AttestationFacts,

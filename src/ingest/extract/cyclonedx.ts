@@ -75,7 +75,12 @@ export function extractCycloneDx(statement: Statement): Extracted {
       }
       const other = componentDigest(component);
       if (component.type === 'data' && other && !isDataset) {
-        artifacts.push({ digest: other, labels: ['Dataset'], ...(component.name ? { name: component.name } : {}) });
+        artifacts.push({
+          digest: other,
+          labels: ['Dataset'],
+          rank: 'usage',
+          ...(component.name ? { name: component.name } : {}),
+        });
         cards.push({ digest: other, fields: cardFields(component), own: false, ...(issuedAt ? { issuedAt } : {}) });
         edges.push({
           type: 'TRAINED_ON',

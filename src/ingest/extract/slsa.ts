@@ -1,7 +1,7 @@
 // SLSA Provenance v1 (https://slsa.dev/provenance/v1) → lineage: subjects produced by a run on a
 // builder from resolved dependencies, each dependency linked by its role (docs/LINEAGE.md).
 import { z } from 'zod';
-import type { ArtifactFact, EdgeFact, InferredEdgeFact, PackageFact, RunFact } from '../../graph/index.ts';
+import type { ArtifactFact, EdgeFact, InferredEdgeFact, KindRank, PackageFact, RunFact } from '../../graph/index.ts';
 import type { Statement } from '../../verify/index.ts';
 import {
   allDigests,
@@ -15,8 +15,7 @@ import {
 } from './descriptor.ts';
 import type { Extracted } from './types.ts';
 import { atlasDependencies } from './atlas-slsa.ts';
-
-const RUN_KINDS = ['fine-tune', 'distillation', 'quantization', 'conversion', 'preprocessing', 'training'] as const;
+import { runKindOf } from './run-kind.ts';
 
 const provenanceSchema = z.object({
   buildDefinition: z.object({
@@ -38,7 +37,7 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
   const parsed = provenanceSchema.safeParse(statement.predicate);
   if (!parsed.success) return { ok: false, message: `SLSA provenance predicate: ${zodMessage(parsed.error)}` };
   const { buildDefinition, runDetails } = parsed.data;
-  const runKind = runKindOf(buildDefinition.externalParameters, buildDefinition.buildType);
+  const runKind = runKindOf(buildDefinition.externalParameters, buildDefinition.buildType, runDetails.builder.id);
   const run: RunFact = {
     // An empty invocationId (protobuf's default, as Atlas CLI writes it) names no run.
     id: runDetails.metadata?.invocationId || attestationDigest,
@@ -51,10 +50,19 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
   };
 
   const artifacts = new Map<string, ArtifactFact>();
-  const addArtifact = (digest: string, label: 'Model' | 'Dataset' | null, name: string | undefined): void => {
+  // One claim per artifact: the strongest this document makes (a subject's before a dependency's use of it).
+  const addArtifact = (digest: string, label: 'Model' | 'Dataset' | null, rank: KindRank, name: string | undefined): void => {
     const known = artifacts.get(digest);
-    const labels = new Set([...(known?.labels ?? []), ...(label ? [label] : [])]);
-    artifacts.set(digest, { digest, labels: [...labels], ...((known?.name ?? name) ? { name: known?.name ?? name } : {}) });
+    const keep =
+      known !== undefined && known.labels.length > 0 && (label === null || RANK_ORDER[known.rank ?? 'own'] >= RANK_ORDER[rank]);
+    const labels = keep ? known.labels : label ? [label] : [];
+    const kept = keep ? known.rank : rank;
+    artifacts.set(digest, {
+      digest,
+      labels,
+      ...(labels.length > 0 && kept ? { rank: kept } : {}),
+      ...((known?.name ?? name) ? { name: known?.name ?? name } : {}),
+    });
   };
   const edges: EdgeFact[] = [
     { type: 'RAN_ON', from: { kind: 'run', id: run.id }, to: { kind: 'builder', id: run.builder }, props: {} },
@@ -70,17 +78,25 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
   for (const subject of statement.subjects) {
     const digest = identityDigest(subject.digest);
     if (!digest) return { ok: false, message: `subject "${subject.name}" has no usable digest` };
-    const subjectRole = annotation(subject.annotations, 'role') ?? (runKind === 'preprocessing' ? 'dataset' : 'model');
-    const subjectIsDataset = subjectRole === 'dataset';
-    addArtifact(digest, subjectRole === 'framework' ? null : subjectIsDataset ? 'Dataset' : 'Model', subject.name || undefined);
+    // The subject's kind (docs/LINEAGE.md, "Kind"): its explicit role, else what the run kind implies, else Model by
+    // default (a provenance's product); the write weighs it against every other claim about the artifact.
+    const explicit = annotation(subject.annotations, 'role');
+    const subjectRole = explicit ?? (runKind === 'preprocessing' ? 'dataset' : 'model');
+    const rank: KindRank = explicit ? 'own' : runKind === 'unknown' ? 'default' : 'run';
+    addArtifact(
+      digest,
+      subjectRole === 'framework' ? null : subjectRole === 'dataset' ? 'Dataset' : 'Model',
+      rank,
+      subject.name || undefined,
+    );
     attests.push(digest);
     const from = { kind: 'artifact', digest } as const;
     edges.push({ type: 'PRODUCED_BY', from, to: { kind: 'run', id: run.id }, props: {} });
 
     for (const dependency of dependencies) {
-      const linked = linkDependency(dependency, digest, subjectIsDataset, runKind);
+      const linked = linkDependency(dependency, digest, runKind);
       if (!linked) continue;
-      if (linked.artifact) addArtifact(linked.artifact.digest, linked.artifact.label, dependency.name);
+      if (linked.artifact) addArtifact(linked.artifact.digest, linked.artifact.label, 'usage', dependency.name);
       if (linked.package) packages.set(linked.package.purl, mergePackage(packages.get(linked.package.purl), linked.package));
       if (linked.edge) edges.push(linked.edge);
       if (linked.inferred) inferred.push(linked.inferred);
@@ -107,7 +123,15 @@ interface Linked {
   inferred?: InferredEdgeFact;
 }
 
-function linkDependency(dependency: Descriptor, subject: string, subjectIsDataset: boolean, runKind: string): Linked | null {
+const RANK_ORDER: Record<KindRank, number> = { own: 4, usage: 3, run: 2, default: 1 };
+
+/**
+ * A `base-model` or `dataset` dependency says what the dependency is (a claim of rank `usage` on it), and its edge is
+ * typed in the write from what the graph concludes of both ends (facts.ts, InferredEdgeFact): DERIVED_FROM into a
+ * model, TRAINED_ON into a dataset from a model, DERIVED_FROM into a dataset from a dataset. So a subject that other
+ * evidence shows to be a dataset gets the right edge whichever document arrived first.
+ */
+function linkDependency(dependency: Descriptor, subject: string, runKind: string): Linked | null {
   const from = { kind: 'artifact', digest: subject } as const;
   const purl = purlOf(dependency.uri) ?? purlOf(dependency.name);
   const digest = identityDigest(dependency.digest);
@@ -125,11 +149,9 @@ function linkDependency(dependency: Descriptor, subject: string, subjectIsDatase
   const to = { kind: 'artifact', digest } as const;
   switch (role) {
     case 'base-model':
-      return { artifact: { digest, label: 'Model' }, edge: { type: 'DERIVED_FROM', from, to, props: { how: runKind } } };
+      return { artifact: { digest, label: 'Model' }, inferred: { from: subject, to: digest, how: runKind } };
     case 'dataset':
-      return subjectIsDataset
-        ? { artifact: { digest, label: 'Dataset' }, edge: { type: 'DERIVED_FROM', from, to, props: { how: runKind } } }
-        : { artifact: { digest, label: 'Dataset' }, edge: { type: 'TRAINED_ON', from, to, props: {} } };
+      return { artifact: { digest, label: 'Dataset' }, inferred: { from: subject, to: digest, how: runKind } };
     case null:
       return { artifact: { digest, label: null }, inferred: { from: subject, to: digest, how: runKind } };
     default:
@@ -140,11 +162,4 @@ function linkDependency(dependency: Descriptor, subject: string, subjectIsDatase
 function mergePackage(known: PackageFact | undefined, next: PackageFact): PackageFact {
   if (!known) return next;
   return { ...known, digests: [...new Set([...known.digests, ...next.digests])] };
-}
-
-function runKindOf(externalParameters: unknown, buildType: string): string {
-  const declared = (externalParameters as { runKind?: unknown } | null)?.runKind;
-  if (typeof declared === 'string' && (RUN_KINDS as readonly string[]).includes(declared)) return declared;
-  const lower = buildType.toLowerCase();
-  return RUN_KINDS.find((kind) => lower.includes(kind)) ?? 'training';
 }
