@@ -183,4 +183,10 @@ export interface AttestationFacts {
   readonly edges?: readonly EdgeFact[];
   readonly inferred?: readonly InferredEdgeFact[];
   readonly atlas?: AtlasFacts;
+  /**
+   * Names users use (docs/LINEAGE.md, "Names") that this attestation's dependencies are given by: artifact keys
+   * (`pkg:huggingface/…`, `pkg:github/…`). Where another document binds such a name to one content digest, the
+   * write moves this attestation's facts from the name to that artifact.
+   */
+  readonly references?: readonly DigestString[];
 }

@@ -10,9 +10,9 @@ import type { GraphConnection } from '../driver.ts';
 import { toGraphError } from '../errors.ts';
 import type { AttestationFacts, SignerRef } from '../facts.ts';
 import { atlasPreamble, atlasSections, unlinkAtlas } from './atlas.ts';
-import { claimsSection, recomputeKinds, rootsOf, withdrawClaims } from './kinds.ts';
+import { bindsOf, claimsSection, HOW, recomputeKinds, rootsOf, withdrawClaims } from './kinds.ts';
 import { lineageSections } from './lineage.ts';
-import { attestationsAboutFilesOf, filesOf, resolveAttestation } from './resolve.ts';
+import { attestationsAboutFilesOf, filesOf, referrersOf, resolveAttestation, resolveNames } from './resolve.ts';
 import { linkWithEvidence, statement, uniqueBy, type Section, type Statement } from './statement.ts';
 
 /** The Attestation node itself; `previous` is its status before this write (null when new). */
@@ -74,6 +74,9 @@ async function settleVerified(tx: ManagedTransaction, facts: AttestationFacts): 
   const affected = new Set([digest, ...(await attestationsAboutFilesOf(tx, roots))]);
   const touched = new Set([...facts.artifacts.map((a) => a.digest), ...roots, ...files]);
   for (const attestation of [...affected].sort()) for (const d of await resolveAttestation(tx, attestation)) touched.add(d);
+  // Names: this attestation's own, then those of every attestation using a name it binds.
+  const referrers = new Set([digest, ...(await referrersOf(tx, bindsOf(facts)))]);
+  for (const attestation of [...referrers].sort()) for (const d of await resolveNames(tx, attestation)) touched.add(d);
   await recomputeKinds(tx, touched);
 }
 
@@ -158,6 +161,7 @@ async function withdraw(tx: ManagedTransaction, digest: string): Promise<void> {
   const head = await tx.run(
     `MATCH (att:Attestation {digest: $digest})
      RETURN coalesce(att.claimedOn, []) AS claimedOn, att.resolvedTo AS resolvedTo, coalesce(att.subjects, []) AS subjects,
+            coalesce(att.binds, []) AS binds, [e IN coalesce(att.resolvedNames, []) | split(e, ' ')[1]] AS named,
             [d IN coalesce(att.claimedOn, []) WHERE EXISTS {
               MATCH (n:Artifact {digest: d}) WHERE any(c IN coalesce(n.rootClaims, []) WHERE c ENDS WITH $suffix) }] AS roots`,
     { digest, suffix: ` ${digest}` },
@@ -167,14 +171,19 @@ async function withdraw(tx: ManagedTransaction, digest: string): Promise<void> {
   const resolvedTo = (record?.get('resolvedTo') as string | null | undefined) ?? null;
   const subjects = (record?.get('subjects') as string[] | undefined) ?? [];
   const roots = (record?.get('roots') as string[] | undefined) ?? [];
+  const binds = (record?.get('binds') as string[] | undefined) ?? [];
+  const named = (record?.get('named') as string[] | undefined) ?? [];
   const files = await filesOf(tx, roots);
   const affected = (await attestationsAboutFilesOf(tx, roots)).filter((d) => d !== digest);
-  await unlink(tx, digest);
+  await unlink(tx, digest, [...named, ...binds]);
   await unlinkAtlas(tx, digest);
   await withdrawClaims(tx, digest, [...claimedOn, ...(resolvedTo ? [resolvedTo] : [])]);
-  await tx.run('MATCH (att:Attestation {digest: $digest}) SET att.resolvedTo = null', { digest });
-  const touched = new Set([...claimedOn, ...subjects, ...files, ...(resolvedTo ? [resolvedTo] : [])]);
+  await tx.run('MATCH (att:Attestation {digest: $digest}) SET att.resolvedTo = null, att.resolvedNames = []', { digest });
+  const touched = new Set([...claimedOn, ...subjects, ...files, ...binds, ...named, ...(resolvedTo ? [resolvedTo] : [])]);
   for (const attestation of affected) for (const d of await resolveAttestation(tx, attestation)) touched.add(d);
+  for (const attestation of (await referrersOf(tx, binds)).filter((d) => d !== digest)) {
+    for (const d of await resolveNames(tx, attestation)) touched.add(d);
+  }
   await recomputeKinds(tx, touched);
 }
 
@@ -251,7 +260,7 @@ function signerSection(signer: SignerRef): Section {
  * then its evidence from every edge it asserted, and edges left with no evidence. Every asserted edge touches
  * one of the attestation's subjects or the run that produced one (docs/LINEAGE.md), so the search starts there.
  */
-async function unlink(tx: ManagedTransaction, attestation: string): Promise<void> {
+async function unlink(tx: ManagedTransaction, attestation: string, named: readonly string[] = []): Promise<void> {
   await tx.run(
     `MATCH (att:Attestation {digest: $attestation})
      OPTIONAL MATCH (att)-[link:SIGNED_BY|ATTESTS|DESCRIBES]->()
@@ -260,7 +269,7 @@ async function unlink(tx: ManagedTransaction, attestation: string): Promise<void
   );
   await tx.run(
     `MATCH (att:Attestation {digest: $attestation})
-     UNWIND att.claimedSubjects + [att.resolvedTo] AS subject
+     UNWIND att.claimedSubjects + [att.resolvedTo] + $named AS subject
      MATCH (n:Artifact {digest: subject})
      OPTIONAL MATCH (n)-[:PRODUCED_BY]->(run:PipelineRun)
      WITH n, collect(run) AS runs
@@ -270,11 +279,14 @@ async function unlink(tx: ManagedTransaction, attestation: string): Promise<void
      WITH DISTINCT r
      SET r._lock = true
      WITH r
-     SET r.evidence = [e IN r.evidence WHERE e <> $attestation]
+     SET r.evidence = [e IN r.evidence WHERE e <> $attestation],
+         r.inferredBy = CASE WHEN r.inferredBy IS NULL THEN null ELSE [e IN r.inferredBy WHERE e <> $attestation] END,
+         r.hows = CASE WHEN r.hows IS NULL THEN null ELSE [h IN r.hows WHERE NOT h STARTS WITH $attestation + ' '] END
+     SET r.how = CASE WHEN type(r) = 'DERIVED_FROM' THEN ${HOW('r')} ELSE r.how END
      REMOVE r._lock
      WITH r WHERE size(r.evidence) = 0
      DELETE r`,
-    { attestation },
+    { attestation, named: [...named] },
   );
 }
 

@@ -58,7 +58,17 @@ export function claimsSection(facts: AttestationFacts): Section {
   const claims = claimsOf(facts);
   return {
     cypher: `CALL (att) {
-  SET att.subjects = $claimSubjects, att.claimedOn = [d IN coalesce(att.claimedOn, []) WHERE NOT d IN $claimedOn] + $claimedOn
+  SET att.subjects = $claimSubjects, att.claimedOn = [d IN coalesce(att.claimedOn, []) WHERE NOT d IN $claimedOn] + $claimedOn,
+      att.references = $references, att.binds = $binds
+  WITH att
+  CALL (att) {
+    UNWIND $references AS name
+    MATCH (n:Artifact {digest: name})
+    WITH n WHERE NOT $digest IN coalesce(n.referencedBy, [])
+    SET n._lock = true
+    SET n.referencedBy = CASE WHEN $digest IN coalesce(n.referencedBy, []) THEN n.referencedBy ELSE coalesce(n.referencedBy, []) + $digest END
+    REMOVE n._lock
+  }
   WITH att
   UNWIND $claims AS row
   MATCH (n:Artifact {digest: row.digest})
@@ -75,9 +85,24 @@ export function claimsSection(facts: AttestationFacts): Section {
       claims,
       claimSubjects: [...new Set(facts.attests)].sort(),
       claimedOn: claims.map((c) => c.digest),
+      references: [...(facts.references ?? [])].sort(),
+      binds: bindsOf(facts),
     },
   };
 }
+
+/** The names (docs/LINEAGE.md, "Names") an attestation binds to a content digest: the name ends of its SAME_AS edges. */
+export function bindsOf(facts: AttestationFacts): string[] {
+  const names = (facts.edges ?? []).flatMap((edge) =>
+    edge.type === 'SAME_AS' && edge.from.kind === 'artifact' && edge.from.digest.startsWith(NAME_PREFIX)
+      ? [edge.from.digest]
+      : [],
+  );
+  return [...new Set(names)].sort();
+}
+
+/** Names are artifacts keyed by a purl; content digests are `algorithm:hex`, so the two never collide. */
+export const NAME_PREFIX = 'pkg:';
 
 /** The digests of the manifest roots an attestation signs (OMS, Atlas): their files may be other statements' subjects. */
 export function rootsOf(facts: AttestationFacts): string[] {
@@ -117,6 +142,15 @@ FOREACH (_ IN CASE WHEN kind = 'Dataset' THEN [1] ELSE [] END | SET n:Dataset RE
 FOREACH (_ IN CASE WHEN kind = 'File' THEN [1] ELSE [] END | SET n:File REMOVE n:Model, n:Dataset)
 FOREACH (_ IN CASE WHEN kind IS NULL THEN [1] ELSE [] END | REMOVE n:Model, n:Dataset, n:File)`;
 
+/**
+ * Cypher: the `how` of a DERIVED_FROM edge `r` from the run kinds its attestations gave (`hows`, "<attestation>
+ * <how>"): the one of the lowest attestation digest, so the answer does not depend on which arrived last; the edge's
+ * own `how` when it has none (an Atlas link).
+ */
+export const HOW = (r: string): string =>
+  `CASE WHEN size(coalesce(${r}.hows, [])) = 0 THEN ${r}.how
+        ELSE split(reduce(m = head(${r}.hows), h IN ${r}.hows | CASE WHEN h < m THEN h ELSE m END), ' ')[1] END`;
+
 /** The edge type an inferred dependency edge from s to d has, given their labels (docs/LINEAGE.md, "Edges"). */
 export const INFERRED_TYPE = `CASE WHEN d:Model THEN 'DERIVED_FROM' WHEN d:Dataset AND s:Dataset THEN 'DERIVED_FROM'
     WHEN d:Dataset THEN 'TRAINED_ON' ELSE 'USED' END`;
@@ -142,27 +176,28 @@ WITH s, u, d, kind
 REMOVE u._lock
 WITH s, u, d, kind, [e IN u.inferredBy WHERE e IN coalesce(u.evidence, [])] AS moved
 WHERE size(moved) > 0
+WITH s, u, d, kind, moved, [h IN coalesce(u.hows, []) WHERE split(h, ' ')[0] IN moved] AS hows
 FOREACH (_ IN CASE WHEN kind = 'DERIVED_FROM' THEN [1] ELSE [] END |
   MERGE (s)-[r:DERIVED_FROM]->(d) SET r._lock = true
-  SET r.how = coalesce(r.how, u.inferredHow), r.inferredHow = u.inferredHow,
-      r.inferredBy = coalesce(r.inferredBy, []) + [e IN moved WHERE NOT e IN coalesce(r.inferredBy, [])],
-      r.evidence = coalesce(r.evidence, []) + [e IN moved WHERE NOT e IN coalesce(r.evidence, [])]
+  SET ${MERGED('r')}
+  SET r.how = ${HOW('r')}
   REMOVE r._lock)
 FOREACH (_ IN CASE WHEN kind = 'TRAINED_ON' THEN [1] ELSE [] END |
-  MERGE (s)-[r:TRAINED_ON]->(d) SET r._lock = true
-  SET r.inferredHow = u.inferredHow,
-      r.inferredBy = coalesce(r.inferredBy, []) + [e IN moved WHERE NOT e IN coalesce(r.inferredBy, [])],
-      r.evidence = coalesce(r.evidence, []) + [e IN moved WHERE NOT e IN coalesce(r.evidence, [])]
-  REMOVE r._lock)
+  MERGE (s)-[r:TRAINED_ON]->(d) SET r._lock = true SET ${MERGED('r')} REMOVE r._lock)
 FOREACH (_ IN CASE WHEN kind = 'USED' THEN [1] ELSE [] END |
-  MERGE (s)-[r:USED {role: 'input'}]->(d) SET r._lock = true
-  SET r.inferredHow = u.inferredHow,
-      r.inferredBy = coalesce(r.inferredBy, []) + [e IN moved WHERE NOT e IN coalesce(r.inferredBy, [])],
-      r.evidence = coalesce(r.evidence, []) + [e IN moved WHERE NOT e IN coalesce(r.evidence, [])]
-  REMOVE r._lock)
-SET u.evidence = [e IN u.evidence WHERE NOT e IN moved], u.inferredBy = [e IN u.inferredBy WHERE NOT e IN moved]
+  MERGE (s)-[r:USED {role: 'input'}]->(d) SET r._lock = true SET ${MERGED('r')} REMOVE r._lock)
+SET u.evidence = [e IN u.evidence WHERE NOT e IN moved], u.inferredBy = [e IN u.inferredBy WHERE NOT e IN moved],
+    u.hows = [h IN coalesce(u.hows, []) WHERE NOT h IN hows]
+SET u.how = CASE WHEN type(u) = 'DERIVED_FROM' THEN ${HOW('u')} ELSE u.how END
 WITH u WHERE size(u.evidence) = 0
 DELETE u`;
+
+/** Adds the moved attestations (`moved`, their `hows`) to edge r's evidence, inferredBy and hows. */
+function MERGED(r: string): string {
+  return `${r}.inferredBy = coalesce(${r}.inferredBy, []) + [e IN moved WHERE NOT e IN coalesce(${r}.inferredBy, [])],
+      ${r}.evidence = coalesce(${r}.evidence, []) + [e IN moved WHERE NOT e IN coalesce(${r}.evidence, [])],
+      ${r}.hows = [h IN coalesce(${r}.hows, []) WHERE NOT split(h, ' ')[0] IN moved] + hows`;
+}
 
 /** Recomputes the kind of each node, then re-types the inferred edges around them. */
 export async function recomputeKinds(tx: ManagedTransaction, digests: Iterable<string>): Promise<void> {

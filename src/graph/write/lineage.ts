@@ -2,7 +2,7 @@
 // and typed edges, each typed edge carrying the attestation digest as evidence.
 // Labels, keys and relationship types come from the closed maps below, never from input.
 import type { AttestationFacts, CardFact, EdgeFact, EdgeType, NodeRef } from '../facts.ts';
-import { INFERRED_TYPE } from './kinds.ts';
+import { HOW, INFERRED_TYPE } from './kinds.ts';
 import { evidenceAssignment, linkWithEvidence, uniqueBy, type Section } from './statement.ts';
 
 const NODE: Record<NodeRef['kind'], { label: string; key: string }> = {
@@ -111,7 +111,7 @@ export function lineageSections(facts: AttestationFacts): Section[] {
     // are read under d's write lock: a claim that changes d's kind concurrently either committed first (seen
     // here) or waits for this transaction and then re-types the edge (RETYPE in kinds.ts), as does this
     // transaction's own recomputation of the kinds it touched. Each inferred edge keeps the attestations that
-    // inferred it (`inferredBy`) and the run kind (`inferredHow`) for that.
+    // inferred it (`inferredBy`) and the run kind each gave (`hows`) for that.
     sections.push({
       cypher: `CALL () {
   UNWIND $inferred AS row
@@ -122,7 +122,7 @@ export function lineageSections(facts: AttestationFacts): Section[] {
   REMOVE d._lock
   WITH s, d, row, ${INFERRED_TYPE} AS kind
   FOREACH (_ IN CASE WHEN kind = 'DERIVED_FROM' THEN [1] ELSE [] END |
-    MERGE (s)-[r:DERIVED_FROM]->(d) SET r._lock = true SET r.how = row.how, ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
+    MERGE (s)-[r:DERIVED_FROM]->(d) SET r._lock = true SET ${INFERRED('r')}, ${evidenceAssignment('r')} SET r.how = ${HOW('r')} REMOVE r._lock)
   FOREACH (_ IN CASE WHEN kind = 'TRAINED_ON' THEN [1] ELSE [] END |
     MERGE (s)-[r:TRAINED_ON]->(d) SET r._lock = true SET ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
   FOREACH (_ IN CASE WHEN kind = 'USED' THEN [1] ELSE [] END |
@@ -134,8 +134,10 @@ export function lineageSections(facts: AttestationFacts): Section[] {
   return sections;
 }
 
+/** Adds the attestation to the edge's `inferredBy`, and its run kind to `hows` ("<attestation> <how>"). */
 const INFERRED = (r: string): string =>
-  `${r}.inferredBy = CASE WHEN $digest IN coalesce(${r}.inferredBy, []) THEN ${r}.inferredBy ELSE coalesce(${r}.inferredBy, []) + $digest END, ${r}.inferredHow = row.how`;
+  `${r}.inferredBy = CASE WHEN $digest IN coalesce(${r}.inferredBy, []) THEN ${r}.inferredBy ELSE coalesce(${r}.inferredBy, []) + $digest END,
+   ${r}.hows = [h IN coalesce(${r}.hows, []) WHERE NOT h STARTS WITH $digest + ' '] + [$digest + ' ' + row.how]`;
 
 /**
  * One row per described artifact (the OPTIONAL MATCH above would not see an edge created for an earlier row of

@@ -8,6 +8,7 @@
 // alone, a set spread over two manifests).
 import type { ManagedTransaction } from 'neo4j-driver';
 import { LINEAGE_TYPES } from '../views.ts';
+import { HOW, NAME_PREFIX } from './kinds.ts';
 
 /** Every lineage edge but CONTAINS (a manifest's own, about its files) follows its attestation's subjects. */
 const MOVABLE = LINEAGE_TYPES.filter((type) => type !== 'CONTAINS');
@@ -67,17 +68,21 @@ async function move(tx: ManagedTransaction, attestation: string, from: readonly 
      }
      SET r._lock = true
      WITH e, r
-     SET r.how = coalesce(r.how, e.how), r.result = coalesce(r.result, e.result), r.url = coalesce(r.url, e.url),
-         r.inferredHow = coalesce(r.inferredHow, e.inferredHow),
+     SET r.result = coalesce(r.result, e.result), r.url = coalesce(r.url, e.url),
          r.evidence = CASE WHEN $att IN coalesce(r.evidence, []) THEN r.evidence ELSE coalesce(r.evidence, []) + $att END,
          r.inferredBy = CASE WHEN NOT $att IN coalesce(e.inferredBy, []) OR $att IN coalesce(r.inferredBy, []) THEN r.inferredBy
-                             ELSE coalesce(r.inferredBy, []) + $att END
+                             ELSE coalesce(r.inferredBy, []) + $att END,
+         r.hows = CASE WHEN e.hows IS NULL THEN r.hows
+                       ELSE [h IN coalesce(r.hows, []) WHERE NOT h STARTS WITH $att + ' '] + [h IN e.hows WHERE h STARTS WITH $att + ' '] END
+     SET r.how = CASE WHEN type(r) = 'DERIVED_FROM' THEN coalesce(${HOW('r')}, e.how) ELSE r.how END
      REMOVE r._lock
      WITH DISTINCT e
      SET e._lock = true
      WITH e
      SET e.evidence = [x IN e.evidence WHERE x <> $att],
-         e.inferredBy = CASE WHEN e.inferredBy IS NULL THEN null ELSE [x IN e.inferredBy WHERE x <> $att] END
+         e.inferredBy = CASE WHEN e.inferredBy IS NULL THEN null ELSE [x IN e.inferredBy WHERE x <> $att] END,
+         e.hows = CASE WHEN e.hows IS NULL THEN null ELSE [h IN e.hows WHERE NOT h STARTS WITH $att + ' '] END
+     SET e.how = CASE WHEN type(e) = 'DERIVED_FROM' THEN ${HOW('e')} ELSE e.how END
      REMOVE e._lock
      WITH e WHERE size(e.evidence) = 0
      DELETE e`,
@@ -149,6 +154,69 @@ export async function resolveAttestation(tx: ManagedTransaction, attestation: st
     await tx.run('MATCH (a:Attestation {digest: $att}) SET a.resolvedTo = $target', { att: attestation, target });
   }
   return [...subjects, ...(current ? [current] : []), ...(target ? [target] : [])];
+}
+
+/**
+ * Places a verified attestation's facts about each name its dependencies use (docs/LINEAGE.md, "Names") on the one
+ * content-identified artifact verified evidence binds the name to (SAME_AS), or on the name while none or several
+ * are bound. The choice per name is kept as `resolvedNames` ("<name> <artifact>"). Returns the nodes whose facts
+ * changed.
+ */
+export async function resolveNames(tx: ManagedTransaction, attestation: string): Promise<string[]> {
+  const head = await tx.run(
+    `MATCH (a:Attestation {digest: $att}) WHERE a.status = 'verified'
+     RETURN coalesce(a.references, []) AS names, coalesce(a.resolvedNames, []) AS resolved`,
+    { att: attestation },
+  );
+  const record = head.records[0];
+  if (!record) return [];
+  const names = (record.get('names') as string[]).slice().sort();
+  if (names.length === 0) return [];
+  const resolved = new Map(
+    (record.get('resolved') as string[]).map((entry) => [
+      entry.slice(0, entry.indexOf(' ')),
+      entry.slice(entry.indexOf(' ') + 1),
+    ]),
+  );
+  const targets = await tx.run(
+    `UNWIND $names AS name
+     MATCH (n:Artifact {digest: name})
+     SET n._lock = true
+     REMOVE n._lock
+     WITH n, COLLECT { MATCH (n)-[:SAME_AS]->(t:Artifact) WHERE NOT t.digest STARTS WITH $prefix RETURN DISTINCT t.digest } AS bound
+     RETURN n.digest AS name, CASE WHEN size(bound) = 1 THEN bound[0] ELSE null END AS target`,
+    { names, prefix: NAME_PREFIX },
+  );
+  const touched: string[] = [];
+  const next = new Map<string, string>();
+  for (const row of targets.records) {
+    const name = String(row.get('name'));
+    const target = row.get('target') as string | null;
+    const current = resolved.get(name) ?? null;
+    if (target !== null) next.set(name, target);
+    if (target === current) {
+      // The same document again re-asserted its facts at the name: gather them again.
+      if (target !== null) await move(tx, attestation, [name], [target]);
+      continue;
+    }
+    await move(tx, attestation, [current ?? name], [target ?? name]);
+    touched.push(name, ...(current ? [current] : []), ...(target ? [target] : []));
+  }
+  await tx.run('MATCH (a:Attestation {digest: $att}) SET a.resolvedNames = $resolved', {
+    att: attestation,
+    resolved: [...next].map(([name, target]) => `${name} ${target}`).sort(),
+  });
+  return touched;
+}
+
+/** The attestations whose dependencies use these names (their resolution follows the names' bindings). */
+export async function referrersOf(tx: ManagedTransaction, names: readonly string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const result = await tx.run(
+    `UNWIND $names AS name MATCH (n:Artifact {digest: name}) UNWIND coalesce(n.referencedBy, []) AS d RETURN DISTINCT d ORDER BY d`,
+    { names: [...names] },
+  );
+  return result.records.map((r) => String(r.get('d')));
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 } from './descriptor.ts';
 import type { Extracted } from './types.ts';
 import { atlasDependencies } from './atlas-slsa.ts';
+import { referenceOf, type Reference } from './reference.ts';
 import { runKindOf } from './run-kind.ts';
 
 const provenanceSchema = z.object({
@@ -74,10 +75,24 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
     ...atlasDependencies(buildDefinition.buildType, buildDefinition.externalParameters),
   ];
   const attests: string[] = [];
+  const references = new Set<string>();
+
+  // A name users use and a content digest in one descriptor: this document binds the two (docs/LINEAGE.md, "Names").
+  const bind = (reference: Reference, digest: string): void => {
+    addArtifact(reference.key, null, 'usage', reference.name);
+    addArtifact(digest, null, 'usage', undefined);
+    edges.push(
+      { type: 'SAME_AS', from: { kind: 'artifact', digest: reference.key }, to: { kind: 'artifact', digest }, props: {} },
+      { type: 'SAME_AS', from: { kind: 'artifact', digest }, to: { kind: 'artifact', digest: reference.key }, props: {} },
+    );
+  };
 
   for (const subject of statement.subjects) {
-    const digest = identityDigest(subject.digest);
+    const reference = referenceOf(subject);
+    const content = contentDigest(subject.digest);
+    const digest = content ?? reference?.key ?? identityDigest(subject.digest);
     if (!digest) return { ok: false, message: `subject "${subject.name}" has no usable digest` };
+    if (reference && content) bind(reference, content);
     // The subject's kind (docs/LINEAGE.md, "Kind"): its explicit role, else what the run kind implies, else Model by
     // default (a provenance's product); the write weighs it against every other claim about the artifact.
     const explicit = annotation(subject.annotations, 'role');
@@ -94,9 +109,15 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
     edges.push({ type: 'PRODUCED_BY', from, to: { kind: 'run', id: run.id }, props: {} });
 
     for (const dependency of dependencies) {
-      const linked = linkDependency(dependency, digest, runKind);
+      const reference = referenceOf(dependency);
+      const linked = linkDependency(dependency, reference, digest, runKind);
       if (!linked) continue;
-      if (linked.artifact) addArtifact(linked.artifact.digest, linked.artifact.label, 'usage', dependency.name);
+      if (linked.artifact) {
+        if (reference) references.add(reference.key);
+        addArtifact(linked.artifact.digest, linked.artifact.label, 'usage', reference?.name ?? dependency.name);
+        const content = contentDigest(dependency.digest);
+        if (reference && content) bind(reference, content);
+      }
       if (linked.package) packages.set(linked.package.purl, mergePackage(packages.get(linked.package.purl), linked.package));
       if (linked.edge) edges.push(linked.edge);
       if (linked.inferred) inferred.push(linked.inferred);
@@ -112,6 +133,7 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
       packages: [...packages.values()],
       edges,
       inferred,
+      references: [...references].sort(),
     },
   };
 }
@@ -131,11 +153,14 @@ const RANK_ORDER: Record<KindRank, number> = { own: 4, usage: 3, run: 2, default
  * model, TRAINED_ON into a dataset from a model, DERIVED_FROM into a dataset from a dataset. So a subject that other
  * evidence shows to be a dataset gets the right edge whichever document arrived first.
  */
-function linkDependency(dependency: Descriptor, subject: string, runKind: string): Linked | null {
+function linkDependency(dependency: Descriptor, reference: Reference | null, subject: string, runKind: string): Linked | null {
   const from = { kind: 'artifact', digest: subject } as const;
-  const purl = purlOf(dependency.uri) ?? purlOf(dependency.name);
-  const digest = identityDigest(dependency.digest);
-  const role = annotation(dependency.annotations, 'role') ?? (purl ? 'framework' : null);
+  // A Hugging Face or git reference is the node (not a package); a git repository without a role is the run's code.
+  const purl = reference ? null : (purlOf(dependency.uri) ?? purlOf(dependency.name));
+  const digest = reference?.key ?? identityDigest(dependency.digest);
+  const role =
+    annotation(dependency.annotations, 'role') ??
+    (purl ? 'framework' : reference?.source === 'git' ? 'code' : reference?.dataset ? 'dataset' : null);
   if (role === 'framework') {
     if (purl) {
       const pkg: PackageFact = { purl, ...purlParts(purl), digests: allDigests(dependency.digest) };
@@ -157,6 +182,14 @@ function linkDependency(dependency: Descriptor, subject: string, runKind: string
     default:
       return { artifact: { digest, label: null }, edge: { type: 'USED', from, to, props: { role } } };
   }
+}
+
+/** The identity digest of the content, leaving out a `gitCommit`, which names a commit and not these bytes. */
+function contentDigest(digestSet: Readonly<Record<string, string>> | undefined): string | null {
+  if (!digestSet) return null;
+  return identityDigest(
+    Object.fromEntries(Object.entries(digestSet).filter(([algorithm]) => algorithm.toLowerCase() !== 'gitcommit')),
+  );
 }
 
 function mergePackage(known: PackageFact | undefined, next: PackageFact): PackageFact {
