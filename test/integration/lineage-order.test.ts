@@ -6,11 +6,12 @@
 // edge with its properties and sorted evidence, each attestation with its status and what it ATTESTS.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { applyMigrations, closeGraph, connectGraph, LINEAGE_TYPES, type GraphConnection } from '../../src/graph/index.ts';
+import { applyMigrations, closeGraph, connectGraph, type GraphConnection } from '../../src/graph/index.ts';
 import { ingestDocument } from '../../src/ingest/index.ts';
 import { MIGRATIONS_DIR } from '../../src/main.ts';
 import { loadTrustPolicy, type TrustPolicy } from '../../src/verify/index.ts';
 import { fileLineage } from '../support/file-lineage.ts';
+import { canonicalDump } from '../support/graph-dump.ts';
 import { privateNeo4j, type PrivateNeo4j } from '../support/private-neo4j.ts';
 import { policyFileFor } from '../support/service.ts';
 
@@ -37,37 +38,6 @@ function shuffled<T>(items: readonly T[], next: () => number): T[] {
     [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
   return out;
-}
-
-const KIND = `CASE WHEN n:Model THEN 'MODEL' WHEN n:Dataset THEN 'DATASET' WHEN n:File THEN 'FILE' WHEN n:Package THEN 'PACKAGE'
-  WHEN n:PipelineRun THEN 'RUN' WHEN n:Builder THEN 'BUILDER' WHEN n:Attestation THEN 'ATTESTATION:' + n.status ELSE 'ARTIFACT' END`;
-const KEY = (n: string): string => `coalesce(${n}.digest, ${n}.purl, ${n}.id, ${n}.fingerprint)`;
-
-/** Every node with its kind and every edge with its properties and evidence, as sorted lines. */
-async function canonicalDump(graph: GraphConnection): Promise<string[]> {
-  const nodes = await graph.driver.executeQuery(
-    `MATCH (n) WHERE n:Artifact OR n:Package OR n:PipelineRun OR n:Builder OR n:Attestation OR n:Key
-     RETURN ${KIND} AS kind, ${KEY('n')} AS key, n.omsSigned AS oms, n.runKind AS runKind`,
-    {},
-    { database: graph.database },
-  );
-  const edges = await graph.driver.executeQuery(
-    `MATCH (a)-[r]->(b) WHERE type(r) IN $types
-     RETURN type(r) AS type, ${KEY('a')} AS from, ${KEY('b')} AS to, r.how AS how, r.role AS role, r.path AS path,
-            r.result AS result, coalesce(r.evidence, []) AS evidence, coalesce(r.inferredBy, []) AS inferredBy`,
-    { types: [...LINEAGE_TYPES, 'ATTESTS', 'SIGNED_BY'] },
-    { database: graph.database },
-  );
-  const lines = [
-    ...nodes.records.map((r) => `node ${r.get('kind')} ${r.get('key')} oms=${r.get('oms')} run=${r.get('runKind')}`),
-    ...edges.records.map(
-      (r) =>
-        `edge ${r.get('type')} ${r.get('from')} -> ${r.get('to')} how=${r.get('how')} role=${r.get('role')} ` +
-        `path=${r.get('path')} result=${r.get('result')} evidence=${[...(r.get('evidence') as string[])].sort().join(',')} ` +
-        `inferredBy=${[...(r.get('inferredBy') as string[])].sort().join(',')}`,
-    ),
-  ];
-  return lines.sort();
 }
 
 describe('lineage does not depend on arrival order', () => {

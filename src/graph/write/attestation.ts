@@ -75,7 +75,10 @@ async function settleVerified(tx: ManagedTransaction, facts: AttestationFacts): 
   const touched = new Set([...facts.artifacts.map((a) => a.digest), ...roots, ...files]);
   for (const attestation of [...affected].sort()) for (const d of await resolveAttestation(tx, attestation)) touched.add(d);
   // Names: this attestation's own, then those of every attestation using a name it binds.
-  const referrers = new Set([digest, ...(await referrersOf(tx, bindsOf(facts)))]);
+  const referrers = new Set([
+    ...((facts.references ?? []).length > 0 ? [digest] : []),
+    ...(await referrersOf(tx, bindsOf(facts))),
+  ]);
   for (const attestation of [...referrers].sort()) for (const d of await resolveNames(tx, attestation)) touched.add(d);
   await recomputeKinds(tx, touched);
 }

@@ -130,13 +130,17 @@ async function move(tx: ManagedTransaction, attestation: string, from: readonly 
  */
 export async function resolveAttestation(tx: ManagedTransaction, attestation: string): Promise<string[]> {
   const head = await tx.run(
-    `MATCH (a:Attestation {digest: $att}) WHERE a.status = 'verified' RETURN a.subjects AS subjects, a.resolvedTo AS resolvedTo`,
+    `MATCH (a:Attestation {digest: $att}) WHERE a.status = 'verified'
+     RETURN a.subjects AS subjects, a.resolvedTo AS resolvedTo,
+            EXISTS { MATCH (:Artifact)-[:CONTAINS]->(s:Artifact) WHERE s.digest = head(a.subjects) } AS listed`,
     { att: attestation },
   );
   const record = head.records[0];
   if (!record) return [];
   const subjects = ((record.get('subjects') as string[] | null) ?? []).slice().sort();
   const current = record.get('resolvedTo') as string | null;
+  // Nothing to resolve: a manifest's own statement (its subject is its root), or subjects no manifest lists.
+  if (current === null && record.get('listed') !== true) return [];
   const target = await matchingRoot(tx, subjects);
   if (target === null && current === null) return [];
   if (target !== null) {
