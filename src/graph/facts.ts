@@ -132,9 +132,10 @@ export interface EdgeFact {
 }
 
 /**
- * A dependency whose role the document does not state: its edge type is decided in the write
- * transaction from what the graph already knows of `to` — a Model gives DERIVED_FROM {how},
- * a Dataset gives TRAINED_ON, anything else USED {role: input} (docs/LINEAGE.md, "Roles").
+ * A dependency whose edge type follows from what the graph concludes of both ends (docs/LINEAGE.md, "Edges"): a
+ * `base-model` or `dataset` role, or none. Decided in the write transaction and re-typed whenever a kind changes —
+ * into a Model DERIVED_FROM {how}, into a Dataset TRAINED_ON (DERIVED_FROM {how} from a Dataset), anything else
+ * USED {role: input}.
  */
 export interface InferredEdgeFact {
   readonly from: DigestString;
