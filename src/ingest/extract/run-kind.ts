@@ -49,13 +49,17 @@ export function runKindOf(externalParameters: unknown, buildType: string, builde
 
 /** The first kind (in table order) one of whose words stands as a whole word in `text`. */
 export function kindInText(text: string): RunKind | null {
-  // Words are runs of letters, digits, `-` and `_` (so `fine-tune` is one word); path separators, dots, slashes
-  // and spaces split them. A hyphenated word is also tried in its parts (`train-llama` names training).
+  // Words are runs of letters, digits, `-` and `_`; path separators, dots and spaces split them. A hyphenated word
+  // is also tried in each run of its parts (`fine-tune-llama` holds `fine-tune`, `train_llama` holds `train`).
   const words = new Set<string>();
   for (const word of text.toLowerCase().split(/[^a-z0-9_-]+/)) {
-    if (word.length === 0) continue;
-    words.add(word);
-    for (const part of word.split(/[-_]/)) if (part.length > 0) words.add(part);
+    const parts = word.split(/[-_]/).filter((part) => part.length > 0);
+    for (let from = 0; from < parts.length; from++) {
+      for (let to = from + 1; to <= Math.min(parts.length, from + 3); to++) {
+        words.add(parts.slice(from, to).join('-'));
+        words.add(parts.slice(from, to).join('_'));
+      }
+    }
   }
   for (const [kind, names] of RUN_KIND_WORDS) if (names.some((name) => words.has(name))) return kind;
   return null;
