@@ -7,18 +7,6 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { pae } from '../../src/verify/index.ts';
 
-/** mulberry32: small, fast and good enough to pick mutations; the same seed gives the same documents. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface FuzzSigner {
   readonly privateKey: KeyObject;
   /** OMS hint: hex SHA-256 of the public key's PEM text. */

@@ -5,7 +5,8 @@
 import { generateKeyPairSync, createHash, createPublicKey } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { mutate, random, type FuzzSigner, type Mutant } from './mutate.ts';
+import { random } from '../../test/support/seeded.ts';
+import { mutate, type FuzzSigner, type Mutant } from './mutate.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCENARIO = path.join(ROOT, 'test/fixtures/scenario');

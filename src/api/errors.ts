@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import { BomError } from '../bom/index.ts';
 import { GraphError, TooManyNodes } from '../graph/index.ts';
 import { IngestError } from '../ingest/index.ts';
+import { CodedError } from '../coded-error.ts';
 
 export type ApiErrorCode =
   | 'BAD_REQUEST'
@@ -45,12 +46,9 @@ const HTTP_STATUS: Record<ApiErrorCode, number> = {
 /** Longest message a client gets: an error never carries more than this of anything it echoes. */
 const MAX_MESSAGE = 500;
 
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
+export class ApiError extends CodedError<ApiErrorCode> {
   constructor(code: ApiErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message, options);
-    this.name = 'ApiError';
-    this.code = code;
+    super(code, message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message, options);
   }
 
   get httpStatus(): number {

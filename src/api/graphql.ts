@@ -15,8 +15,9 @@ import { incidentTrace } from './resolvers/incident-trace.ts';
 import { lineage } from './resolvers/lineage.ts';
 import { model } from './resolvers/model.ts';
 import { modelsTrainedOn } from './resolvers/models-trained-on.ts';
-import { submission } from './resolvers/submission.ts';
+import { IngestBatch, ingestBatch, submission } from './resolvers/submission.ts';
 import { useQueryLimits, type QueryLimits } from './query-limits.ts';
+import { useRawJson } from './raw-json.ts';
 import { aiBom } from './resolvers/ai-bom.ts';
 import { JSONScalar } from './resolvers/json-scalar.ts';
 import { TraceCache } from './resolvers/trace-cache.ts';
@@ -42,7 +43,20 @@ export function createGraphqlHandler(
     typeDefs: loadTypeDefs(),
     resolvers: {
       JSON: JSONScalar,
-      Query: { model, dataset, artifact, attestation, submission, lineage, modelsTrainedOn, incidentTrace, aiBom, search },
+      Query: {
+        model,
+        dataset,
+        artifact,
+        attestation,
+        submission,
+        ingestBatch,
+        lineage,
+        modelsTrainedOn,
+        incidentTrace,
+        aiBom,
+        search,
+      },
+      IngestBatch,
       SearchHit: { attestation: searchHitAttestation },
     } satisfies Resolvers,
   });
@@ -57,7 +71,8 @@ export function createGraphqlHandler(
     logging: false,
     // Each operation gets its own budget of lineage nodes (one operation may ask for a few lineages, not a few large ones).
     context: () => ({ ...shared, budget: new OperationBudget(shared.maxLineageNodes) }),
-    plugins: [useQueryLimits(options.limits)],
+    // Answers are written with RawJson text spliced in (raw-json.ts): the AI-BOM is serialised on its export thread.
+    plugins: [useQueryLimits(options.limits), useRawJson()],
     maskedErrors: {
       // One mapper for REST and GraphQL (errors.ts); GraphQL's own errors (bad variables, unknown fields, the limits)
       // are the client's and keep their message, with a code.

@@ -2,6 +2,7 @@
 // Its length follows the schema and the queries: it is read by the compiler, not by people.
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { SearchHitParent } from './search.ts';
+import type { IngestBatchParent } from './submission.ts';
 import type { ApiContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -110,6 +111,19 @@ export type AttestationStatus =
   /** Signature and payload checked against the trust policy. */
   | 'VERIFIED';
 
+/** A document of a batch that did not verify. */
+export type BatchProblem = {
+  /** The rejection code (null for FAILED). */
+  readonly code: Maybe<Scalars['String']['output']>;
+  /** The document's `sha256:` digest. */
+  readonly id: Scalars['String']['output'];
+  readonly message: Maybe<Scalars['String']['output']>;
+  /** Where it came from, as submitted. */
+  readonly origin: Scalars['String']['output'];
+  /** REJECTED or FAILED. */
+  readonly state: SubmissionState;
+};
+
 /** AI-BOM formats. */
 export type BomFormat =
   /** CycloneDX 1.6 ML-BOM (JSON). */
@@ -118,6 +132,12 @@ export type BomFormat =
   | 'CYCLONEDX_1_7'
   /** SPDX 3.0.1 JSON-LD with the AI and Dataset profiles. */
   | 'SPDX_3_0_1';
+
+/** How many documents a reason code rejected. */
+export type CodeCount = {
+  readonly code: Scalars['String']['output'];
+  readonly count: Scalars['Int']['output'];
+};
 
 /** What is compromised. Give exactly one field. */
 export type CompromisedInput = {
@@ -189,6 +209,31 @@ export type IncidentTrace = {
   readonly compromised: ReadonlyArray<GraphNode>;
   /** Counts of affected nodes by kind and by depth. */
   readonly summary: TraceSummary;
+};
+
+/** A batch of documents submitted together (POST /v1/batches), and how far it has come. */
+export type IngestBatch = {
+  /** When it was submitted (ISO 8601). */
+  readonly createdAt: Scalars['String']['output'];
+  /** Documents the service gave up on after repeated infrastructure faults. */
+  readonly failed: Scalars['Int']['output'];
+  readonly id: Scalars['ID']['output'];
+  /** Documents without a verdict yet. */
+  readonly pending: Scalars['Int']['output'];
+  /** The rejected and failed documents, in the order their verdicts arrived. */
+  readonly problems: ReadonlyArray<BatchProblem>;
+  readonly rejected: Scalars['Int']['output'];
+  /** Rejected documents by reason code. */
+  readonly rejectedByCode: ReadonlyArray<CodeCount>;
+  /** Distinct documents in it. */
+  readonly total: Scalars['Int']['output'];
+  readonly verified: Scalars['Int']['output'];
+};
+
+/** A batch of documents submitted together (POST /v1/batches), and how far it has come. */
+export type IngestBatchProblemsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A count of nodes of one kind. */
@@ -311,6 +356,8 @@ export type Query = {
   readonly dataset: Maybe<Artifact>;
   /** Incident-response trace: every model and dataset affected by a compromised artifact, package, signing identity or key, with the shortest evidence path to each. */
   readonly incidentTrace: IncidentTrace;
+  /** A batch's progress (its id is the one POST /v1/batches answered), or null when unknown or older than 7 days. */
+  readonly ingestBatch: Maybe<IngestBatch>;
   /** Lineage of an artifact: what it was built from (UPSTREAM), what was built from it (DOWNSTREAM), or both, up to maxDepth hops (1–20). An answer of more than LINEAGE_MAX_NODES nodes (default 10,000) is refused with RESULT_TOO_LARGE. */
   readonly lineage: Maybe<Lineage>;
   /** A model by its root digest (the subject of its OMS signature), or null when the graph has no such model. */
@@ -351,6 +398,11 @@ export type QueryIncidentTraceArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   verifiedOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
+export type QueryIngestBatchArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
@@ -560,15 +612,19 @@ export type ResolversTypes = {
   ArtifactKind: ArtifactKind;
   Attestation: ResolverTypeWrapper<Attestation>;
   AttestationStatus: AttestationStatus;
+  BatchProblem: ResolverTypeWrapper<BatchProblem>;
   BomFormat: BomFormat;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CodeCount: ResolverTypeWrapper<CodeCount>;
   CompromisedInput: CompromisedInput;
   DepthCount: ResolverTypeWrapper<DepthCount>;
   Evidence: ResolverTypeWrapper<Evidence>;
   File: ResolverTypeWrapper<File>;
   GraphNode: ResolverTypeWrapper<GraphNode>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdentityInput: IdentityInput;
   IncidentTrace: ResolverTypeWrapper<IncidentTrace>;
+  IngestBatch: ResolverTypeWrapper<IngestBatchParent>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   KindCount: ResolverTypeWrapper<KindCount>;
@@ -602,14 +658,18 @@ export type ResolversParentTypes = {
   AffectedNode: AffectedNode;
   Artifact: Artifact;
   Attestation: Attestation;
+  BatchProblem: BatchProblem;
   Boolean: Scalars['Boolean']['output'];
+  CodeCount: CodeCount;
   CompromisedInput: CompromisedInput;
   DepthCount: DepthCount;
   Evidence: Evidence;
   File: File;
   GraphNode: GraphNode;
+  ID: Scalars['ID']['output'];
   IdentityInput: IdentityInput;
   IncidentTrace: IncidentTrace;
+  IngestBatch: IngestBatchParent;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   KindCount: KindCount;
@@ -673,6 +733,19 @@ export type AttestationResolvers<ContextType = ApiContext, ParentType extends Re
   verifiedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type BatchProblemResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['BatchProblem'] = ResolversParentTypes['BatchProblem']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['SubmissionState'], ParentType, ContextType>;
+};
+
+export type CodeCountResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CodeCount'] = ResolversParentTypes['CodeCount']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type DepthCountResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DepthCount'] = ResolversParentTypes['DepthCount']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   depth?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -702,6 +775,18 @@ export type IncidentTraceResolvers<ContextType = ApiContext, ParentType extends 
   affected?: Resolver<ResolversTypes['AffectedConnection'], ParentType, ContextType>;
   compromised?: Resolver<ReadonlyArray<ResolversTypes['GraphNode']>, ParentType, ContextType>;
   summary?: Resolver<ResolversTypes['TraceSummary'], ParentType, ContextType>;
+};
+
+export type IngestBatchResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['IngestBatch'] = ResolversParentTypes['IngestBatch']> = {
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  problems?: Resolver<ReadonlyArray<ResolversTypes['BatchProblem']>, ParentType, ContextType, RequireFields<IngestBatchProblemsArgs, 'first' | 'offset'>>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejectedByCode?: Resolver<ReadonlyArray<ResolversTypes['CodeCount']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -757,6 +842,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   attestation?: Resolver<Maybe<ResolversTypes['Attestation']>, ParentType, ContextType, RequireFields<QueryAttestationArgs, 'digest'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'digest'>>;
   incidentTrace?: Resolver<ResolversTypes['IncidentTrace'], ParentType, ContextType, RequireFields<QueryIncidentTraceArgs, 'compromised' | 'first' | 'maxDepth' | 'verifiedOnly'>>;
+  ingestBatch?: Resolver<Maybe<ResolversTypes['IngestBatch']>, ParentType, ContextType, RequireFields<QueryIngestBatchArgs, 'id'>>;
   lineage?: Resolver<Maybe<ResolversTypes['Lineage']>, ParentType, ContextType, RequireFields<QueryLineageArgs, 'digest' | 'direction' | 'maxDepth'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'digest'>>;
   modelsTrainedOn?: Resolver<ResolversTypes['AffectedConnection'], ParentType, ContextType, RequireFields<QueryModelsTrainedOnArgs, 'dataset' | 'first' | 'maxDepth' | 'transitive'>>;
@@ -821,11 +907,14 @@ export type Resolvers<ContextType = ApiContext> = {
   AffectedNode?: AffectedNodeResolvers<ContextType>;
   Artifact?: ArtifactResolvers<ContextType>;
   Attestation?: AttestationResolvers<ContextType>;
+  BatchProblem?: BatchProblemResolvers<ContextType>;
+  CodeCount?: CodeCountResolvers<ContextType>;
   DepthCount?: DepthCountResolvers<ContextType>;
   Evidence?: EvidenceResolvers<ContextType>;
   File?: FileResolvers<ContextType>;
   GraphNode?: GraphNodeResolvers<ContextType>;
   IncidentTrace?: IncidentTraceResolvers<ContextType>;
+  IngestBatch?: IngestBatchResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   KindCount?: KindCountResolvers<ContextType>;
   Lineage?: LineageResolvers<ContextType>;
