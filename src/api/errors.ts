@@ -83,14 +83,19 @@ export function quote(value: string): string {
 }
 
 const DIGEST_PATTERN = /^[a-z0-9-]+:[0-9a-f]{32,128}$/;
+/** A name users use, keyed by its purl (docs/LINEAGE.md, "Names"): `pkg:huggingface/org/name@rev`, `pkg:github/…`. */
+const NAME_PATTERN = /^pkg:(huggingface|github|gitlab|bitbucket|generic)\/[a-z0-9._~%/-]+@[a-z0-9._/-]+$/;
 
-/** Digests are identities: accept only the canonical `algorithm:hex` lower-case form. */
+/**
+ * Digests are identities: accept only the canonical `algorithm:hex` lower-case form, or the lower-case purl of a
+ * Hugging Face or git reference (which the graph keys artifacts named that way by).
+ */
 export function parseDigest(value: string): string {
   const digest = value.trim();
-  if (!DIGEST_PATTERN.test(digest)) {
+  if (!DIGEST_PATTERN.test(digest) && !(digest.length <= 512 && NAME_PATTERN.test(digest.toLowerCase()))) {
     throw new ApiError('INVALID_DIGEST', `${quote(value)} is not a digest of the form sha256:<lower-case hex>`);
   }
-  return digest;
+  return DIGEST_PATTERN.test(digest) ? digest : digest.toLowerCase();
 }
 
 /** How a domain error code reaches the client: an API code and, where the domain's message is not for clients, ours. */
