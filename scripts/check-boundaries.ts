@@ -12,11 +12,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   // Browser code: it reaches the service over GraphQL only, never through server modules.
   explorer: [],
   bom: ['graph'],
+  // The deploy-time gate reads the graph; from verify it takes only the predicate-type constants.
+  gate: ['graph', 'verify'],
   ingest: ['verify', 'graph'],
   // The API answers from the graph and queues submissions; verification happens in ingest, behind the queue.
-  api: ['graph', 'bom', 'ingest'],
-  cli: ['api', 'ingest', 'bom', 'graph', 'verify', '(root)'],
-  '(root)': ['api', 'ingest', 'bom', 'graph', 'verify', 'cli'],
+  api: ['graph', 'bom', 'ingest', 'gate'],
+  cli: ['api', 'ingest', 'bom', 'graph', 'verify', 'gate', '(root)'],
+  '(root)': ['api', 'ingest', 'bom', 'graph', 'verify', 'gate', 'cli'],
 };
 /** Writes go through graph/index.ts (writeAttestation), whose transaction keeps the graph whole. */
 const GRAPH_WRITE = path.join(SRC, 'graph', 'write');

@@ -57,6 +57,11 @@ export const configSchema = z.object({
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   /** Path of the trust-policy JSON file (docs/TRUST-POLICY.md); unset = trust nothing, so every signature is rejected. */
   TRUST_POLICY_FILE: z.string().min(1).optional(),
+  /**
+   * Path of the deploy-policy JSON file (docs/DEPLOY-GATE.md); re-read when it changes. Unset = no policies, so
+   * every decision and admission is refused (fail closed).
+   */
+  DEPLOY_POLICY_FILE: z.string().min(1).optional(),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Largest document accepted while no API tokens are configured (anyone may submit then); larger ones need a token. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createAuthorizer, createHttpServer, createMetrics } from './api/index.ts';
 import { createBomExporter } from './bom/index.ts';
 import { loadConfig, type Config } from './config.ts';
+import { DeployPolicyStore, NO_DEPLOY_POLICIES, type DeployPolicies } from './gate/index.ts';
 import { applyMigrations, closeGraph, connectGraph, waitForGraph } from './graph/index.ts';
 import { createIngestQueue, startIngestWorker, type IngestWorker } from './ingest/index.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -80,6 +81,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
     boms,
     maxLineageNodes: config.LINEAGE_MAX_NODES,
     maxBomComponents: config.BOM_MAX_COMPONENTS,
+    gate: { policies: deployPolicies(config, log) },
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
   };
   const server = createHttpServer(context, metrics, {
@@ -148,6 +150,18 @@ function trustPolicy(config: Config, log: Logger): () => TrustPolicy {
   // Checked at most once a second, so an edited policy takes effect without a restart.
   const store = new TrustPolicyStore(config.TRUST_POLICY_FILE, { checkIntervalMs: 1000 });
   // Load now: a missing or invalid policy stops the service at start, naming the bad key.
+  store.current();
+  return () => store.current();
+}
+
+function deployPolicies(config: Config, log: Logger): () => DeployPolicies {
+  if (config.DEPLOY_POLICY_FILE === undefined) {
+    if (config.ROLE !== 'worker') log.warn('DEPLOY_POLICY_FILE is not set: every deployment decision is refused');
+    return () => NO_DEPLOY_POLICIES;
+  }
+  const store = new DeployPolicyStore(config.DEPLOY_POLICY_FILE, { checkIntervalMs: 1000 });
+  // Load now: a missing or invalid file stops the service at start, naming the bad member; later bad edits
+  // make decisions fail closed (SERVICE_UNAVAILABLE) until the file is fixed.
   store.current();
   return () => store.current();
 }

@@ -4,6 +4,7 @@
 // reach clients. What each code means to an operator is in docs/OPERATIONS.md.
 import { GraphQLError } from 'graphql';
 import { BomError } from '../bom/index.ts';
+import { GateError } from '../gate/index.ts';
 import { GraphError, TooManyNodes } from '../graph/index.ts';
 import { IngestError } from '../ingest/index.ts';
 
@@ -147,6 +148,21 @@ export function toApiError(error: unknown): ApiError {
         return new ApiError('RESULT_TOO_LARGE', error.message);
       case 'BUSY':
         return new ApiError('SERVICE_UNAVAILABLE', error.message);
+      default:
+        return internal(error);
+    }
+  }
+  if (error instanceof GateError) {
+    switch (error.code) {
+      case 'INVALID_INPUT':
+      case 'UNKNOWN_POLICY':
+        return new ApiError('BAD_REQUEST', error.message);
+      case 'NOT_FOUND':
+        return new ApiError('NOT_FOUND', error.message);
+      // Fail closed: no decision is made while the deploy-policy file cannot be read or is invalid.
+      case 'POLICY_UNREADABLE':
+      case 'POLICY_INVALID':
+        return new ApiError('SERVICE_UNAVAILABLE', `the deploy policy cannot be used: ${error.message}`);
       default:
         return internal(error);
     }

@@ -1,0 +1,12 @@
+// Public door of the gate domain (docs/DEPLOY-GATE.md): stored incidents, deploy policies, deployment decisions and
+// Kubernetes admission.
+export { GateError } from './error.ts';
+export type { GateErrorCode } from './error.ts';
+export { affectedWorkloads, closeIncident, getIncident, listIncidents, openIncident } from './incidents/incidents.ts';
+export type { AffectedWorkloads } from './incidents/incidents.ts';
+export { NO_DEPLOY_POLICIES, parseDeployPolicies, readDeployPolicies } from './policy/deploy-policy.ts';
+export type { DeployPolicies, DeployPolicy } from './policy/deploy-policy.ts';
+export { DeployPolicyStore } from './policy/store.ts';
+export { decide, parseDecisionRequest } from './decision/decide.ts';
+export type { DecisionRequest } from './decision/decide.ts';
+export type { Decision, PathStep, Reason, Rule } from './decision/decision.ts';
