@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningService } from '../../src/main.ts';
 import { buildGateScenario, gatePolicies, gateSigners, keyFingerprint, type GateScenario } from '../support/gate-scenario.ts';
 import { policyFileFor, startTestService, writeTrustPolicy } from '../support/service.ts';
+import { runCli } from '../unit/cli/run-cli.ts';
 
 const READ = 'gate-read-token-0123456789';
 const INGEST = 'gate-ingest-token-0123456789';
@@ -247,5 +248,24 @@ describe('deploy-time gate: decisions and incidents', () => {
     await writeFile(policyFile, good);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     assert.equal((await decide(s.model, 'basic')).allowed, true);
+  });
+
+  it('CLI: mpg incidents open, list, show, close and mpg decide', async () => {
+    const env = { MPG_URL: service.url, MPG_TOKEN: INGEST };
+    const opened = await runCli(['incidents', 'open', '--title', 'cli incident', '--artifact', s.dataset, '--json'], { env });
+    assert.equal(opened.exit, 0, opened.stderr);
+    const id = (JSON.parse(opened.stdout) as { incident: { id: string } }).incident.id;
+    const listed = await runCli(['incidents', 'list'], { env });
+    assert.match(listed.stdout, new RegExp(id));
+    const denied = await runCli(['decide', s.model, '--policy', 'basic'], { env });
+    assert.equal(denied.exit, 3, denied.stderr);
+    assert.match(denied.stdout, /^DENY/);
+    assert.match(denied.stdout, new RegExp(`incident ${id}`));
+    assert.equal((await runCli(['incidents', 'close', id, '--reason', 'cleaned'], { env })).exit, 0);
+    const shown = await runCli(['incidents', 'show', id], { env });
+    assert.match(shown.stdout, /INCIDENT_OPENED[\s\S]*INCIDENT_CLOSED/);
+    const allowed = await runCli(['decide', s.model, '--policy', 'basic'], { env });
+    assert.equal(allowed.exit, 0, allowed.stdout);
+    assert.equal((await runCli(['incidents', 'open', '--title', 'no covers'], { env })).exit, 2);
   });
 });
