@@ -5,6 +5,9 @@
 //     ├──TRAINED_ON──► dataset (signed by team)                   model card (license apache-2.0), PASSED evaluation
 //     └──BUILT_WITH──► pkg:pypi/<salted>@2.5.1
 //   bare:   OMS-signed by team, nothing else                       failing: FAILED evaluation, license gpl-3.0
+//   image:  an OCI modelcar image packaged from the model (provenance by team, DERIVED_FROM the model)
+// The model's signature names it hf://gate-org/gate-model-<salt>@<rev>, the bare model's s3://gate-<salt>/bare: the
+// references a KServe InferenceService would give.
 import assert from 'node:assert/strict';
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import { CYCLONEDX, newSigner, omsStatement, provenance, signBundle, statement, TEST_RESULT, type Signer } from './attest.ts';
@@ -27,6 +30,11 @@ export interface GateScenario {
   readonly evalDataset: string;
   readonly bare: string;
   readonly failing: string;
+  readonly image: string;
+  /** references the graph knows for the model, the bare model and the image. */
+  readonly refs: { readonly hf: string; readonly s3: string; readonly oci: string };
+  /** the model's OMS signature bundle (JSON text), for a model folder on disk. */
+  readonly modelBundle: string;
   /** the attestation digests by what they are. */
   readonly attestations: Record<'modelOms' | 'provenance' | 'card' | 'evaluation' | 'baseOms', string>;
   /** model files (path → content), signed in the model's OMS signature. */
@@ -63,11 +71,15 @@ export async function buildGateScenario(
   const builder = `https://ml.example.com/builders/trainer-${salt}`;
   const purlBase = `pkg:pypi/gate-torch-${salt}`;
   const files = { 'config.json': `{"salt":"${salt}"}`, 'model.safetensors': `weights ${salt}` };
-  const model = omsStatement(`gate-model-${salt}`, files);
+  const hf = `hf://gate-org/gate-model-${salt}@${createHash('sha1').update(salt).digest('hex')}`;
+  const s3 = `s3://gate-${salt}/bare`;
+  const model = omsStatement(hf, files);
   const base = omsStatement(`gate-base-${salt}`, { 'base.bin': `base ${salt}` });
   const dataset = omsStatement(`gate-data-${salt}`, { 'train.jsonl': `data ${salt}` });
   const evalData = omsStatement(`gate-eval-${salt}`, { 'eval.jsonl': `eval ${salt}` });
-  const bare = omsStatement(`gate-bare-${salt}`, { 'bare.bin': `bare ${salt}` });
+  const bare = omsStatement(s3, { 'bare.bin': `bare ${salt}` });
+  const imageHex = createHash('sha256').update(`image ${salt}`).digest('hex');
+  const modelBundle = signBundle(model.doc, team);
   const failing = omsStatement(`gate-failing-${salt}`, { 'failing.bin': `failing ${salt}` });
 
   const card = (root: string, license: string) =>
@@ -90,7 +102,7 @@ export async function buildGateScenario(
 
   const attestations = {
     baseOms: await submit(url, signBundle(base.doc, vendor), token),
-    modelOms: await submit(url, signBundle(model.doc, team), token),
+    modelOms: await submit(url, modelBundle, token),
     provenance: await submit(
       url,
       signBundle(
@@ -112,6 +124,20 @@ export async function buildGateScenario(
     card: await submit(url, signBundle(card(model.root, 'Apache-2.0'), team), token),
     evaluation: await submit(url, signBundle(evaluation(model.root, 'PASSED'), team), token),
   };
+  await submit(
+    url,
+    signBundle(
+      provenance({
+        subjects: [{ name: `oci://registry.example/gate/${salt}`, digest: { sha256: imageHex } }],
+        dependencies: [{ name: hf, digest: { sha256: model.root }, annotations: { role: 'base-model' } }],
+        runKind: 'conversion',
+        invocationId: `package-${salt}`,
+        builder: `${builder}/packager`,
+      }),
+      team,
+    ),
+    token,
+  );
   await submit(url, signBundle(dataset.doc, team), token);
   await submit(url, signBundle(bare.doc, team), token);
   await submit(url, signBundle(failing.doc, team), token);
@@ -129,6 +155,9 @@ export async function buildGateScenario(
     evalDataset: sha(evalData.root),
     bare: sha(bare.root),
     failing: sha(failing.root),
+    image: sha(imageHex),
+    refs: { hf, s3, oci: `oci://registry.example/gate/${salt}@sha256:${imageHex}` },
+    modelBundle,
     attestations,
     files,
   };
