@@ -15,7 +15,7 @@ import { connectGraph, createIncident, waitForGraph, type Compromised, type Grap
 import { benchArgs, EXIT_ABORTED, EXIT_OK, settingsOr } from './benchmark.ts';
 import { describeMachine, machine } from './machine.ts';
 import { bolt, BenchAbort, DEFAULT_PORT, ensureGraph, graphSize, neo4jScript, NEO4J_ENV, startOwnNeo4j } from './query-server.ts';
-import { benchTargets, keyFingerprint, purlOf, scaledSpec } from './synthetic-graph.ts';
+import { benchTargets, purlOf, scaledSpec } from './synthetic-graph.ts';
 
 export const summary =
   'p50/p99 of deployment decisions (10 hops deep, incidents open) on the ~1 M-node synthetic graph, and at 1,000/s';
