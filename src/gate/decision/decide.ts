@@ -8,6 +8,7 @@ import {
   readUpstreamEvidence,
   resolveReference,
   type GraphConnection,
+  type ResolvedReference,
 } from '../../graph/index.ts';
 import { describeIssues, GateError } from '../error.ts';
 import type { DeployPolicies } from '../policy/deploy-policy.ts';
@@ -57,28 +58,44 @@ export async function decide(
     if (!(error instanceof GateError)) throw error;
     return answer(null, [reason('REFERENCE', false, error.message)]);
   }
-  const resolved = await resolveReference(graph, reference);
-  const models = [...new Set(resolved.map((r) => r.model))];
-  if (models.length !== 1) {
-    return answer(null, [
-      reason(
-        'REFERENCE',
-        false,
-        models.length === 0
-          ? `the graph knows no model by ${reference.text}`
-          : `${reference.text} names ${models.length} models (${models.join(', ')}); deploy one by digest`,
-      ),
-    ]);
-  }
-  const model = models[0] as string;
-  const via = resolved.find((r) => r.model === model);
   const depth = policy.upstreamDepth ?? DEFAULT_DEPTH;
   const needsBom = Boolean(policy.provenance || policy.licenses || policy.evaluations);
-  const [upstream, bom, incidents] = await Promise.all([
-    readUpstreamEvidence(graph, model, depth),
-    needsBom ? readBomSubject(graph, model) : Promise.resolve(null),
-    listIncidents(graph, { state: 'open', limit: MAX_OPEN_INCIDENTS + 1 }),
-  ]);
+  // Everything a decision reads about one model, in parallel.
+  const gather = (digest: string) =>
+    Promise.all([
+      readUpstreamEvidence(graph, digest, depth),
+      needsBom ? readBomSubject(graph, digest) : Promise.resolve(null),
+      listIncidents(graph, { state: 'open', limit: MAX_OPEN_INCIDENTS + 1 }),
+    ]);
+  // A model's own digest (the usual reference) needs no look-up first: its upstream tree says it is a model.
+  const direct =
+    reference.names.length === 0 && reference.digests.length === 1 ? await gather(reference.digests[0] as string) : null;
+  const directModel = direct?.[0]?.tree.nodes.get(direct[0].tree.starts[0] ?? '')?.kind === 'MODEL';
+  let model: string;
+  let via: ResolvedReference | undefined;
+  let gathered: Awaited<ReturnType<typeof gather>>;
+  if (direct && directModel) {
+    model = reference.digests[0] as string;
+    gathered = direct;
+  } else {
+    const resolved = await resolveReference(graph, reference);
+    const models = [...new Set(resolved.map((r) => r.model))];
+    if (models.length !== 1) {
+      return answer(null, [
+        reason(
+          'REFERENCE',
+          false,
+          models.length === 0
+            ? `the graph knows no model by ${reference.text}`
+            : `${reference.text} names ${models.length} models (${models.join(', ')}); deploy one by digest`,
+        ),
+      ]);
+    }
+    model = models[0] as string;
+    via = resolved.find((r) => r.model === model);
+    gathered = await gather(model);
+  }
+  const [upstream, bom, incidents] = gathered;
   if (incidents.length > MAX_OPEN_INCIDENTS)
     throw new GateError('INVALID_INPUT', `more than ${MAX_OPEN_INCIDENTS} open incidents: close some before deciding`);
   if (!upstream) return answer(null, [reason('REFERENCE', false, `the graph knows no model by ${reference.text}`)]);
