@@ -75,10 +75,11 @@ async function sustained(
   op: () => Promise<Decision>,
   rate: number,
   seconds: number,
-): Promise<Figures & { achievedPerSecond: number; errors: number }> {
+): Promise<Figures & { achievedPerSecond: number; errors: number; firstError: string }> {
   const total = rate * seconds;
   const times: number[] = [];
   let errors = 0;
+  let firstError = '';
   const pending: Promise<void>[] = [];
   const start = performance.now();
   for (let i = 0; i < total; i++) {
@@ -88,13 +89,16 @@ async function sustained(
     pending.push(
       op().then(
         () => void times.push(performance.now() - due),
-        () => void (errors += 1),
+        (error: unknown) => {
+          errors += 1;
+          firstError ||= error instanceof Error ? error.message : String(error);
+        },
       ),
     );
   }
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
-  return { ...figures(times), achievedPerSecond: Math.round(times.length / elapsed), errors };
+  return { ...figures(times), achievedPerSecond: Math.round(times.length / elapsed), errors, firstError };
 }
 
 async function resetIncidents(graph: GraphConnection): Promise<void> {

@@ -1,7 +1,7 @@
 // What a deployment decision reads (docs/DEPLOY-GATE.md): the model named by a reference, everything upstream of
 // it with one shortest path to each (the incident trace's path tree, walked the other way), and the verified
 // attestations about each of those nodes with their signers and times, so that a decision can name the
-// evidence behind every reason. Two queries after the reference is known: the path tree, then the attestations.
+// evidence behind every reason. One query after the reference is known: the path tree with each node's attestations.
 import type { GraphConnection } from '../driver.ts';
 import type { SignerRef } from '../facts.ts';
 import { fetchPathTree, type PathTree } from '../traverse/subgraph.ts';
@@ -30,34 +30,25 @@ export async function readUpstreamEvidence(
   digest: string,
   maxDepth: number,
 ): Promise<UpstreamEvidence | null> {
-  const tree = await fetchPathTree(graph, { digests: [digest] }, FOLLOWS.dependency, 'UPSTREAM', maxDepth);
+  // The walk reads each node's attestations in the same query (one round trip).
+  const tree = await fetchPathTree(graph, { digests: [digest] }, FOLLOWS.dependency, 'UPSTREAM', maxDepth, {
+    attestedBy: true,
+  });
   if (tree.starts.length === 0) return null;
-  const records = await readAll(
-    graph,
-    `UNWIND $ids AS id
-     MATCH (n) WHERE elementId(n) = id
-     MATCH (att:Attestation {status: 'verified'})-[:ATTESTS]->(n)
-     OPTIONAL MATCH (att)-[:SIGNED_BY]->(s)
-     RETURN id, att.digest AS digest, att.predicateType AS predicateType, toString(att.receivedAt) AS receivedAt,
-            s {.fingerprint, .issuer, .subject, labels: labels(s)} AS signer,
-            head([(s)-[:CERTIFIES]->(k:Key) | k.fingerprint]) AS certifiedKey`,
-    { ids: [...tree.reached.keys()] },
-    'reading the attestations upstream of a model',
-  );
   const attestations = new Map<string, AttestationAbout[]>();
-  for (const r of records) {
-    const id = r.get('id') as string;
-    const list = attestations.get(id) ?? [];
-    list.push({
-      digest: r.get('digest') as string,
-      predicateType: (r.get('predicateType') as string | null) ?? null,
-      signer: signerOf(
-        (r.get('signer') as Record<string, unknown> | null) ?? null,
-        (r.get('certifiedKey') as string | null) ?? null,
-      ),
-      receivedAt: String(r.get('receivedAt')),
-    });
-    attestations.set(id, list);
+  for (const [id, rows] of tree.attestedBy ?? []) {
+    attestations.set(
+      id,
+      rows.map(([attestation, predicateType, receivedAt, signer]) => {
+        const s = (signer as Record<string, unknown> | null) ?? null;
+        return {
+          digest: String(attestation),
+          predicateType: (predicateType as string | null) ?? null,
+          signer: signerOf(s, (s?.['certifiedKey'] as string | null | undefined) ?? null),
+          receivedAt: String(receivedAt),
+        };
+      }),
+    );
   }
   return { tree, attestations };
 }
