@@ -27,18 +27,6 @@ export function pathTo(tree: PathTree, id: string): PathStep[] {
   return steps;
 }
 
-function signedBy(about: AttestationAbout, cover: Compromised): boolean {
-  const s = about.signer;
-  if (!s) return false;
-  if (cover.kind === 'identity') return s.kind === 'identity' && s.issuer === cover.issuer && s.subject === cover.subject;
-  if (cover.kind === 'key')
-    return (
-      (s.kind === 'key' && s.fingerprint === cover.fingerprint) ||
-      (s.kind === 'certificate' && s.keyFingerprint === cover.fingerprint)
-    );
-  return false;
-}
-
 function packageMatches(purl: string, cover: Extract<Compromised, { kind: 'package' }>): boolean {
   if (cover.purl.includes('@')) return purl === cover.purl;
   if (purl !== cover.purl && !purl.startsWith(`${cover.purl}@`)) return false;
@@ -59,42 +47,74 @@ function describe(cover: Compromised): string {
   }
 }
 
-/** One failed INCIDENT reason per (incident, cover, matched node); one passed reason when nothing matched. */
+/** Signer keys an incident cover may name: `identity <issuer> <subject>`, `key <fingerprint>`. */
+function signerKeys(about: AttestationAbout): string[] {
+  const s = about.signer;
+  if (!s) return [];
+  if (s.kind === 'identity') return [`identity ${s.issuer} ${s.subject}`];
+  if (s.kind === 'key') return [`key ${s.fingerprint}`];
+  return [`key ${s.keyFingerprint}`];
+}
+
+/**
+ * One failed INCIDENT reason per (incident, cover, matched node); one passed reason when nothing matched. The tree is
+ * indexed once (nodes by key, packages, attestations by signer), so each cover costs a look-up, not a walk of the
+ * tree, and paths are built only for matches.
+ */
 export function incidentReasons(upstream: UpstreamEvidence, incidents: readonly IncidentRecord[], depth: number): Reason[] {
   const { tree, attestations } = upstream;
+  const byKey = new Map<string, string>();
+  const packages: [string, string][] = [];
+  for (const [id, node] of tree.nodes) {
+    byKey.set(node.key, id);
+    if (node.kind === 'PACKAGE') packages.push([id, node.key]);
+  }
+  const bySigner = new Map<string, Map<string, AttestationAbout[]>>();
+  for (const [id, list] of attestations) {
+    for (const about of list) {
+      for (const key of signerKeys(about)) {
+        const nodes = bySigner.get(key) ?? new Map<string, AttestationAbout[]>();
+        nodes.set(id, [...(nodes.get(id) ?? []), about]);
+        bySigner.set(key, nodes);
+      }
+    }
+  }
+  const where = (id: string): string => {
+    const node = tree.nodes.get(id);
+    return tree.reached.get(id)?.depth === 0 || !node ? 'the model' : `upstream ${node.kind.toLowerCase()} ${node.key}`;
+  };
   const reasons: Reason[] = [];
   for (const incident of incidents) {
+    const base = (id: string) => ({ incident: incident.id, path: pathTo(tree, id) });
     for (const cover of incident.covers) {
-      for (const [id, node] of tree.nodes) {
-        const where = tree.reached.get(id)?.depth === 0 ? 'the model' : `upstream ${node.kind.toLowerCase()} ${node.key}`;
-        const base = { incident: incident.id, path: pathTo(tree, id) };
-        if (cover.kind === 'artifact' && node.key === cover.digest) {
-          reasons.push(reason('INCIDENT', false, `open incident "${incident.title}" covers ${where}`, base));
-        } else if (cover.kind === 'package' && node.kind === 'PACKAGE' && packageMatches(node.key, cover)) {
+      if (cover.kind === 'artifact') {
+        const id = byKey.get(cover.digest);
+        if (id !== undefined)
+          reasons.push(reason('INCIDENT', false, `open incident "${incident.title}" covers ${where(id)}`, base(id)));
+      } else if (cover.kind === 'package') {
+        for (const [id, purl] of packages) {
+          if (!packageMatches(purl, cover)) continue;
           reasons.push(
             reason(
               'INCIDENT',
               false,
-              `open incident "${incident.title}" covers ${node.key} (${describe(cover)}), ${where === 'the model' ? where : 'upstream'}`,
-              base,
+              `open incident "${incident.title}" covers ${purl} (${describe(cover)}), upstream`,
+              base(id),
             ),
           );
-        } else if (cover.kind === 'identity' || cover.kind === 'key') {
-          const signed = (attestations.get(id) ?? []).filter((a) => signedBy(a, cover));
-          const first = signed[0];
-          if (first)
-            reasons.push(
-              reason(
-                'INCIDENT',
-                false,
-                `open incident "${incident.title}" covers ${signerText(first.signer)}, who signed attestations about ${where}`,
-                {
-                  ...base,
-                  attestations: signed.map((a) => a.digest),
-                  signer: first.signer,
-                },
-              ),
-            );
+        }
+      } else {
+        const key = cover.kind === 'identity' ? `identity ${cover.issuer} ${cover.subject}` : `key ${cover.fingerprint}`;
+        for (const [id, signed] of bySigner.get(key) ?? []) {
+          const first = signed[0] as AttestationAbout;
+          reasons.push(
+            reason(
+              'INCIDENT',
+              false,
+              `open incident "${incident.title}" covers ${signerText(first.signer)}, who signed attestations about ${where(id)}`,
+              { ...base(id), attestations: signed.map((a) => a.digest), signer: first.signer },
+            ),
+          );
         }
       }
     }
