@@ -13,7 +13,7 @@ import { artifact } from './resolvers/artifact.ts';
 import { attestation } from './resolvers/attestation.ts';
 import { dataset } from './resolvers/dataset.ts';
 import { incidentTrace } from './resolvers/incident-trace.ts';
-import { closeIncident, incident, incidents, openIncident } from './resolvers/incidents.ts';
+import { closeIncident, incident, incidents, incidentWorkloads, openIncident } from './resolvers/incidents.ts';
 import { deploymentDecision } from './resolvers/deployment-decision.ts';
 import { lineage } from './resolvers/lineage.ts';
 import { model } from './resolvers/model.ts';
@@ -59,6 +59,7 @@ export function createGraphqlHandler(
         deploymentDecision,
         incidents,
         incident,
+        incidentWorkloads,
       },
       Mutation: { openIncident, closeIncident },
       SearchHit: { attestation: searchHitAttestation },

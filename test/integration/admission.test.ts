@@ -146,6 +146,18 @@ describe('Kubernetes admission webhooks over HTTPS', () => {
     try {
       const { workloads } = await rest('GET', `/v1/incidents/${opened.incident.id}/workloads`);
       assert.deepEqual(workloads.map((w: { kind: string }) => w.kind).sort(), [...WORKLOAD_KINDS].sort());
+      // The same through GraphQL.
+      const gql = await fetch(`${service.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query: 'query($id: ID!) { incidentWorkloads(id: $id) { kind namespace modelDigest decision } }',
+          variables: { id: opened.incident.id },
+        }),
+      });
+      const listed = ((await gql.json()) as any).data.incidentWorkloads as { kind: string; decision: string }[];
+      assert.deepEqual(listed.map((w) => w.kind).sort(), [...WORKLOAD_KINDS].sort());
+      assert.ok(listed.every((w) => w.decision === 'ALLOW'));
       assert.ok(
         workloads.every(
           (w: { namespace: string; modelDigest: string }) => w.namespace === `gate-${s.salt}` && w.modelDigest === s.model,

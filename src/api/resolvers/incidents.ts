@@ -2,6 +2,7 @@
 // ingest role; the caller's token identity is recorded in the audit event.
 import {
   GateError,
+  affectedWorkloads,
   closeIncident as closeStored,
   getIncident,
   listIncidents,
@@ -10,7 +11,8 @@ import {
 import type { AuditEventRecord, IncidentRecord } from '../../graph/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import type { Incident, IncidentCover, MutationResolvers } from './schema-types.ts';
+import type { AdmittedWorkload, Incident, IncidentCover, MutationResolvers } from './schema-types.ts';
+import { parseDepth } from './depth.ts';
 import type { QueryArgs } from './views.ts';
 
 type MutationArgs<F extends keyof MutationResolvers> = Parameters<
@@ -85,4 +87,16 @@ export async function closeIncident(_: unknown, args: MutationArgs<'closeInciden
   const actor = caller(context);
   const closed = await closeStored(context.graph, args.id, args.reason ? { reason: args.reason } : {}, actor);
   return incidentObject(closed.incident, (await getIncident(context.graph, args.id)).events);
+}
+
+export async function incidentWorkloads(
+  _: unknown,
+  args: QueryArgs<'incidentWorkloads'>,
+  context: ApiContext,
+): Promise<AdmittedWorkload[]> {
+  const found = await affectedWorkloads(context.graph, args.id, {
+    maxDepth: parseDepth(args.maxDepth),
+    limit: Math.min(Math.max(args.first, 1), 1000),
+  });
+  return found.workloads.map((w) => ({ ...w, decision: w.decision.toUpperCase() }));
 }

@@ -18,6 +18,24 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown };
 };
 
+/** A workload the admission webhook let in (docs/DEPLOY-GATE.md, "Continuous checking"). */
+export type AdmittedWorkload = {
+  /** When it was last admitted (ISO 8601). */
+  readonly admittedAt: Scalars['String']['output'];
+  /** ALLOW, or DENY for a workload admitted in warn (dry-run) mode despite a denial. */
+  readonly decision: Scalars['String']['output'];
+  /** Its kind (Pod, Deployment, InferenceService, …). */
+  readonly kind: Scalars['String']['output'];
+  /** The model it runs. */
+  readonly modelDigest: Scalars['String']['output'];
+  /** Its name (or generateName). */
+  readonly name: Scalars['String']['output'];
+  /** Its namespace. */
+  readonly namespace: Scalars['String']['output'];
+  /** The deploy policy it was admitted under. */
+  readonly policy: Scalars['String']['output'];
+};
+
 /** A page of affected nodes. */
 export type AffectedConnection = {
   /** Affected nodes on this page. */
@@ -463,6 +481,8 @@ export type Query = {
   readonly incident: Maybe<Incident>;
   /** Incident-response trace: every model and dataset affected by a compromised artifact, package, signing identity or key, with the shortest evidence path to each. */
   readonly incidentTrace: IncidentTrace;
+  /** Workloads the admission webhook let in whose model the incident affects: covered models, and models within maxDepth hops downstream of what it covers (1–20). */
+  readonly incidentWorkloads: ReadonlyArray<AdmittedWorkload>;
   /** Stored incidents, newest first (state absent = every state). */
   readonly incidents: ReadonlyArray<Incident>;
   /** Lineage of an artifact: what it was built from (UPSTREAM), what was built from it (DOWNSTREAM), or both, up to maxDepth hops (1–20). An answer of more than LINEAGE_MAX_NODES nodes (default 10,000) is refused with RESULT_TOO_LARGE. */
@@ -516,6 +536,13 @@ export type QueryIncidentTraceArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   verifiedOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
+export type QueryIncidentWorkloadsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
@@ -724,6 +751,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AdmittedWorkload: ResolverTypeWrapper<AdmittedWorkload>;
   AffectedConnection: ResolverTypeWrapper<AffectedConnection>;
   AffectedEdge: ResolverTypeWrapper<AffectedEdge>;
   AffectedNode: ResolverTypeWrapper<AffectedNode>;
@@ -778,6 +806,7 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AdmittedWorkload: AdmittedWorkload;
   AffectedConnection: AffectedConnection;
   AffectedEdge: AffectedEdge;
   AffectedNode: AffectedNode;
@@ -818,6 +847,16 @@ export type ResolversParentTypes = {
   Submission: Submission;
   TraceHop: TraceHop;
   TraceSummary: TraceSummary;
+};
+
+export type AdmittedWorkloadResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AdmittedWorkload'] = ResolversParentTypes['AdmittedWorkload']> = {
+  admittedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  modelDigest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AffectedConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AffectedConnection'] = ResolversParentTypes['AffectedConnection']> = {
@@ -1014,6 +1053,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   deploymentDecision?: Resolver<ResolversTypes['DeploymentDecision'], ParentType, ContextType, RequireFields<QueryDeploymentDecisionArgs, 'model' | 'policy'>>;
   incident?: Resolver<Maybe<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentArgs, 'id'>>;
   incidentTrace?: Resolver<ResolversTypes['IncidentTrace'], ParentType, ContextType, RequireFields<QueryIncidentTraceArgs, 'compromised' | 'first' | 'maxDepth' | 'verifiedOnly'>>;
+  incidentWorkloads?: Resolver<ReadonlyArray<ResolversTypes['AdmittedWorkload']>, ParentType, ContextType, RequireFields<QueryIncidentWorkloadsArgs, 'first' | 'id' | 'maxDepth'>>;
   incidents?: Resolver<ReadonlyArray<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'first' | 'state'>>;
   lineage?: Resolver<Maybe<ResolversTypes['Lineage']>, ParentType, ContextType, RequireFields<QueryLineageArgs, 'digest' | 'direction' | 'maxDepth'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'digest'>>;
@@ -1074,6 +1114,7 @@ export type TraceSummaryResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type Resolvers<ContextType = ApiContext> = {
+  AdmittedWorkload?: AdmittedWorkloadResolvers<ContextType>;
   AffectedConnection?: AffectedConnectionResolvers<ContextType>;
   AffectedEdge?: AffectedEdgeResolvers<ContextType>;
   AffectedNode?: AffectedNodeResolvers<ContextType>;
