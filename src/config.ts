@@ -80,6 +80,50 @@ export const configSchema = z.object({
   WRITE_GROUP_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Path of the trust-policy JSON file (docs/TRUST-POLICY.md); unset = trust nothing, so every signature is rejected. */
   TRUST_POLICY_FILE: z.string().min(1).optional(),
+  /**
+   * Path of the deploy-policy JSON file (docs/DEPLOY-GATE.md); re-read when it changes. Unset = no policies, so
+   * every decision and admission is refused (fail closed).
+   */
+  DEPLOY_POLICY_FILE: z.string().min(1).optional(),
+  /** HTTPS port of the Kubernetes admission webhooks (docs/DEPLOY-GATE.md); unset = no webhook server. 0 picks a free port. */
+  ADMISSION_PORT: port.optional(),
+  /** PEM serving certificate of the webhook server (scripts/admission-certs.sh makes one); required with ADMISSION_PORT. */
+  ADMISSION_TLS_CERT_FILE: z.string().min(1).optional(),
+  /** PEM private key of that certificate; required with ADMISSION_PORT. */
+  ADMISSION_TLS_KEY_FILE: z.string().min(1).optional(),
+  /** `enforce` denies what the deploy policy refuses; `warn` (dry run) admits it with warnings. */
+  ADMISSION_MODE: z.enum(['enforce', 'warn']).default('enforce'),
+  /** Deploy policy for workloads without the gate.mpg.dev/policy annotation; unset = such workloads are denied. */
+  ADMISSION_DEFAULT_POLICY: z.string().min(1).optional(),
+  /** Time one admission decision may take, in ms, before it is answered without one (denied when enforcing). */
+  ADMISSION_TIMEOUT_MS: z.coerce.number().int().min(100).max(9000).default(3000),
+  /** Comma-separated namespaces never reviewed (besides the namespaceSelector opt-out label of the manifests). */
+  ADMISSION_EXEMPT_NAMESPACES: z
+    .string()
+    .default('kube-system')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((n) => n.trim())
+        .filter((n) => n.length > 0),
+    ),
+  /** JSON copy of the ModelValidation resources (`kubectl get modelvalidations -A -o json`); set = /mutate is served. */
+  ADMISSION_MODEL_VALIDATIONS_FILE: z.string().min(1).optional(),
+  /** Image of the init container the mutating webhook injects (this project's image). */
+  ADMISSION_VERIFIER_IMAGE: z.string().min(1).default('model-provenance-graph:latest'),
+  /** node binary inside the verifier image. */
+  ADMISSION_VERIFIER_NODE: z.string().min(1).default('node'),
+  /** Path of the mpg CLI inside the verifier image. */
+  ADMISSION_VERIFIER_CLI: z.string().min(1).default('/app/src/cli/main.ts'),
+  /** Base URL of this service's REST API as pods reach it, for the init container's decision. */
+  ADMISSION_DECISION_URL: z.url().default('http://mpg-api.mpg.svc:8080'),
+  /** `secret-name/key` of a read token the init container sends to the decision API; unset = none sent. */
+  ADMISSION_TOKEN_SECRET: z
+    .string()
+    .regex(/^[a-z0-9.-]+\/[A-Za-z0-9._-]+$/, 'expected secret-name/key')
+    .optional(),
+  /** Sigstore trusted_root.json inside the verifier image, for keyless ModelValidations. */
+  ADMISSION_TRUSTED_ROOT: z.string().min(1).default('/app/config/trusted_root.json'),
   /** Largest accepted request body, in bytes. */
   MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Largest document accepted while no API tokens are configured (anyone may submit then); larger ones need a token. */
@@ -136,6 +180,8 @@ function crossCheck(config: Config): string[] {
     issues.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS');
   if (config.REDIS_CLUSTER_NODES && config.QUEUE_PREFIX !== undefined && !/\{[^{}]+\}/.test(config.QUEUE_PREFIX))
     issues.push('QUEUE_PREFIX: must carry a hash tag such as {mpg} on a Redis Cluster (REDIS_CLUSTER_NODES is set)');
+  if (config.ADMISSION_PORT !== undefined && (!config.ADMISSION_TLS_CERT_FILE || !config.ADMISSION_TLS_KEY_FILE))
+    issues.push('ADMISSION_PORT: needs ADMISSION_TLS_CERT_FILE and ADMISSION_TLS_KEY_FILE (admission webhooks are HTTPS only)');
   return issues;
 }
 

@@ -2,9 +2,18 @@
 // HTTP server together. Everything below it is a plain factory taking its dependencies.
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createAuthorizer, createHttpServer, createMetrics } from './api/index.ts';
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:https';
+import { createAdmissionServer, createAuthorizer, createHttpServer, createMetrics, type ApiContext } from './api/index.ts';
 import { createBomExporter } from './bom/index.ts';
 import { loadConfig, queuePrefix, type Config } from './config.ts';
+import {
+  DeployPolicyStore,
+  ModelValidationStore,
+  NO_DEPLOY_POLICIES,
+  type DeployPolicies,
+  type MutationOptions,
+} from './gate/index.ts';
 import { applyMigrations, closeGraph, connectGraph, waitForGraph } from './graph/index.ts';
 import { createIngestQueue, groupWriter, startIngestWorker, type IngestWorker } from './ingest/index.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -15,6 +24,8 @@ export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, '../migrations')
 export interface RunningService {
   /** base URL of the HTTP server, e.g. http://127.0.0.1:8080 */
   readonly url: string;
+  /** base URL of the admission webhook server (HTTPS), when ADMISSION_PORT is set. */
+  readonly admissionUrl?: string;
   /** Stops taking work, finishes running jobs, closes connections. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -84,12 +95,13 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const authorizer = createAuthorizer({ read: config.API_READ_TOKENS, ingest: config.API_INGEST_TOKENS });
   if (!authorizer.enabled && config.ROLE !== 'worker') log.warn('no API tokens configured: every request is allowed');
   const boms = createBomExporter({ graph: neo4j });
-  const context = {
+  const context: ApiContext = {
     graph,
     queue,
     boms,
     maxLineageNodes: config.LINEAGE_MAX_NODES,
     maxBomComponents: config.BOM_MAX_COMPONENTS,
+    gate: { policies: deployPolicies(config, log) },
     ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
   };
   const server = createHttpServer(context, metrics, {
@@ -121,12 +133,22 @@ export async function startService(config: Config, log: Logger): Promise<Running
   });
   const address = server.address() as AddressInfo;
   const url = `http://${config.HOST}:${address.port}`;
+  const admission =
+    config.ROLE !== 'worker' && config.ADMISSION_PORT !== undefined ? admissionServer(config, context, log) : null;
+  if (admission) {
+    await new Promise<void>((resolve, reject) => {
+      admission.once('error', reject);
+      admission.listen(config.ADMISSION_PORT, config.HOST, () => resolve());
+    });
+  }
 
   let closing: Promise<void> | null = null;
   return {
     url,
+    ...(admission ? { admissionUrl: `https://${config.HOST}:${(admission.address() as AddressInfo).port}` } : {}),
     close() {
       closing ??= (async () => {
+        if (admission) await new Promise<void>((resolve) => admission.close(() => resolve()));
         await new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await worker?.close();
@@ -159,6 +181,48 @@ function trustPolicy(config: Config, log: Logger): () => TrustPolicy {
   // Checked at most once a second, so an edited policy takes effect without a restart.
   const store = new TrustPolicyStore(config.TRUST_POLICY_FILE, { checkIntervalMs: 1000 });
   // Load now: a missing or invalid policy stops the service at start, naming the bad key.
+  store.current();
+  return () => store.current();
+}
+
+/** The HTTPS server of the admission webhooks (validating; mutating when ModelValidations are mounted). */
+function admissionServer(config: Config, context: ApiContext, log: Logger): Server {
+  const [secretName, secretKey] = config.ADMISSION_TOKEN_SECRET?.split('/') ?? [];
+  const mutation: MutationOptions | undefined = config.ADMISSION_MODEL_VALIDATIONS_FILE
+    ? {
+        validations: new ModelValidationStore(config.ADMISSION_MODEL_VALIDATIONS_FILE),
+        image: config.ADMISSION_VERIFIER_IMAGE,
+        node: config.ADMISSION_VERIFIER_NODE,
+        cli: config.ADMISSION_VERIFIER_CLI,
+        decisionUrl: config.ADMISSION_DECISION_URL,
+        tokenSecret: secretName && secretKey ? { name: secretName, key: secretKey } : null,
+        trustedRoot: config.ADMISSION_TRUSTED_ROOT,
+      }
+    : undefined;
+  return createAdmissionServer(context, {
+    cert: readFileSync(config.ADMISSION_TLS_CERT_FILE as string),
+    key: readFileSync(config.ADMISSION_TLS_KEY_FILE as string),
+    admission: {
+      mode: config.ADMISSION_MODE,
+      defaultPolicy: config.ADMISSION_DEFAULT_POLICY ?? null,
+      timeoutMs: config.ADMISSION_TIMEOUT_MS,
+      exemptNamespaces: config.ADMISSION_EXEMPT_NAMESPACES,
+    },
+    ...(mutation ? { mutation } : {}),
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    onInternalError: (error) => log.error('internal error in admission', { error }),
+    onReview: (event) => log.info('admission review', event),
+  });
+}
+
+function deployPolicies(config: Config, log: Logger): () => DeployPolicies {
+  if (config.DEPLOY_POLICY_FILE === undefined) {
+    if (config.ROLE !== 'worker') log.warn('DEPLOY_POLICY_FILE is not set: every deployment decision is refused');
+    return () => NO_DEPLOY_POLICIES;
+  }
+  const store = new DeployPolicyStore(config.DEPLOY_POLICY_FILE, { checkIntervalMs: 1000 });
+  // Load now: a missing or invalid file stops the service at start, naming the bad member; later bad edits
+  // make decisions fail closed (SERVICE_UNAVAILABLE) until the file is fixed.
   store.current();
   return () => store.current();
 }

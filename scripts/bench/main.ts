@@ -8,6 +8,7 @@ import type { Benchmark } from './benchmark.ts';
 const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   verify: () => import('./verify.ts'),
   query: () => import('./query.ts'),
+  decide: () => import('./decide.ts'),
   ingest: () => import('./ingest.ts'),
   'cli-startup': () => import('./cli-startup.ts'),
   bom: () => import('./bom.ts'),

@@ -15,6 +15,13 @@ export interface Authorizer {
   /** false when no tokens are configured: every request is allowed (local development). */
   readonly enabled: boolean;
   require(request: IncomingMessage, role: Role): void;
+  /**
+   * Who is calling, for audit records: `token:<first 16 hex digits of the token's SHA-256>` (never the token), or
+   * `anonymous` when no tokens are configured or none was sent.
+   */
+  identify(authorization: string | null | undefined): string;
+  /** whether this Authorization header value carries `role` (always true when no tokens are configured). */
+  allows(authorization: string | null | undefined, role: Role): boolean;
 }
 
 const digest = (token: string): Buffer => createHash('sha256').update(token).digest();
@@ -28,6 +35,15 @@ export function createAuthorizer(tokens: TokenConfig): Authorizer {
     allowed.reduce((found, candidate) => timingSafeEqual(presented, candidate) || found, false);
   return {
     enabled,
+    identify(authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+      return match?.[1] ? `token:${digest(match[1]).toString('hex').slice(0, 16)}` : 'anonymous';
+    },
+    allows(authorization, role) {
+      if (!enabled) return true;
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+      return match?.[1] !== undefined && matches(digest(match[1]), role === 'ingest' ? ingest : read);
+    },
     require(request, role) {
       if (!enabled) return;
       const header = request.headers.authorization ?? '';

@@ -3,6 +3,7 @@
 import type { GraphConnection } from '../graph/index.ts';
 import type { IngestQueue } from '../ingest/index.ts';
 import type { BomExporter } from '../bom/index.ts';
+import type { DeployPolicies } from '../gate/index.ts';
 import type { OperationBudget } from './budget.ts';
 import type { TraceCache } from './resolvers/trace-cache.ts';
 
@@ -21,4 +22,8 @@ export interface ApiContext {
   readonly maxBomComponents?: number;
   /** builds and validates AI-BOMs off the event loop (absent = on it, as tests of the resolvers may do). */
   readonly boms?: BomExporter;
+  /** the deploy-time gate: the deploy policies in force (throws GateError while the file is unusable: fail closed). */
+  readonly gate: { readonly policies: () => DeployPolicies };
+  /** the caller of this GraphQL operation (set per operation by the GraphQL handler). */
+  readonly caller?: { readonly identity: string; readonly mayIngest: boolean };
 }

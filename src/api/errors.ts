@@ -4,6 +4,7 @@
 // reach clients. What each code means to an operator is in docs/OPERATIONS.md.
 import { GraphQLError } from 'graphql';
 import { BomError, type BomErrorCode } from '../bom/index.ts';
+import { GateError, type GateErrorCode } from '../gate/index.ts';
 import { GraphError, TooManyNodes, type GraphErrorCode } from '../graph/index.ts';
 import { IngestError, type IngestErrorCode } from '../ingest/index.ts';
 import { CodedError } from '../coded-error.ts';
@@ -99,7 +100,7 @@ export function parseDigest(value: string): string {
 }
 
 /** How a domain error code reaches the client: an API code and, where the domain's message is not for clients, ours. */
-type Mapping = { readonly code: ApiErrorCode; readonly message?: string } | 'INTERNAL';
+type Mapping = { readonly code: ApiErrorCode; readonly message?: string | ((detail: string) => string) } | 'INTERNAL';
 
 const FROM_GRAPH: Record<GraphErrorCode, Mapping> = {
   UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'the graph database is unavailable or busy; try again shortly' },
@@ -128,8 +129,19 @@ const FROM_BOM: Record<BomErrorCode, Mapping> = {
   INVALID_BOM: 'INTERNAL',
 };
 
+const FROM_GATE: Record<GateErrorCode, Mapping> = {
+  INVALID_INPUT: { code: 'BAD_REQUEST' },
+  UNKNOWN_POLICY: { code: 'BAD_REQUEST' },
+  NOT_FOUND: { code: 'NOT_FOUND' },
+  // Fail closed: no decision is made while the deploy-policy file cannot be read or is invalid.
+  POLICY_UNREADABLE: { code: 'SERVICE_UNAVAILABLE', message: (detail) => `the deploy policy cannot be used: ${detail}` },
+  POLICY_INVALID: { code: 'SERVICE_UNAVAILABLE', message: (detail) => `the deploy policy cannot be used: ${detail}` },
+};
+
 function mapped(error: Error, mapping: Mapping): ApiError {
-  return mapping === 'INTERNAL' ? internal(error) : new ApiError(mapping.code, mapping.message ?? error.message);
+  if (mapping === 'INTERNAL') return internal(error);
+  const { code, message } = mapping;
+  return new ApiError(code, typeof message === 'function' ? message(error.message) : (message ?? error.message));
 }
 
 /**
@@ -142,6 +154,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof GraphError) return mapped(error, FROM_GRAPH[error.code]);
   if (error instanceof IngestError) return mapped(error, FROM_INGEST[error.code]);
   if (error instanceof BomError) return mapped(error, FROM_BOM[error.code]);
+  if (error instanceof GateError) return mapped(error, FROM_GATE[error.code]);
   if (error instanceof TooManyNodes) {
     return new ApiError(
       'RESULT_TOO_LARGE',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Authorizer } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { OperationBudget } from './budget.ts';
 import { queryScopeAbandoned } from '../graph/index.ts';
@@ -12,6 +13,8 @@ import { artifact } from './resolvers/artifact.ts';
 import { attestation } from './resolvers/attestation.ts';
 import { dataset } from './resolvers/dataset.ts';
 import { incidentTrace } from './resolvers/incident-trace.ts';
+import { closeIncident, incident, incidents, incidentWorkloads, openIncident } from './resolvers/incidents.ts';
+import { deploymentDecision } from './resolvers/deployment-decision.ts';
 import { lineage } from './resolvers/lineage.ts';
 import { model } from './resolvers/model.ts';
 import { modelsTrainedOn } from './resolvers/models-trained-on.ts';
@@ -37,7 +40,7 @@ export type GraphqlHandler = YogaServerInstance<Record<string, unknown>, ApiCont
 
 export function createGraphqlHandler(
   context: ApiContext,
-  options: { graphiql: boolean; limits: QueryLimits; onInternalError: (error: unknown) => void },
+  options: { authorizer: Authorizer; graphiql: boolean; limits: QueryLimits; onInternalError: (error: unknown) => void },
 ): GraphqlHandler {
   const schema = makeExecutableSchema<ApiContext>({
     typeDefs: loadTypeDefs(),
@@ -55,7 +58,12 @@ export function createGraphqlHandler(
         incidentTrace,
         aiBom,
         search,
+        deploymentDecision,
+        incidents,
+        incident,
+        incidentWorkloads,
       },
+      Mutation: { openIncident, closeIncident },
       IngestBatch,
       SearchHit: { attestation: searchHitAttestation },
     } satisfies Resolvers,
@@ -70,7 +78,18 @@ export function createGraphqlHandler(
     // Expected errors are answers, not incidents; unexpected ones are logged once below, by us.
     logging: false,
     // Each operation gets its own budget of lineage nodes (one operation may ask for a few lineages, not a few large ones).
-    context: () => ({ ...shared, budget: new OperationBudget(shared.maxLineageNodes) }),
+    // and its caller, for mutations (which need the ingest role) and their audit records.
+    context: ({ request }) => {
+      const authorization = request.headers.get('authorization');
+      return {
+        ...shared,
+        budget: new OperationBudget(shared.maxLineageNodes),
+        caller: {
+          identity: options.authorizer.identify(authorization),
+          mayIngest: options.authorizer.allows(authorization, 'ingest'),
+        },
+      };
+    },
     // Answers are written with RawJson text spliced in (raw-json.ts): the AI-BOM is serialised on its export thread.
     plugins: [useQueryLimits(options.limits), useRawJson()],
     maskedErrors: {

@@ -13,6 +13,8 @@ import { serveGraphql } from './graphql-http.ts';
 import { createGraphqlHandler } from './graphql.ts';
 import type { Metrics } from './metrics.ts';
 import type { QueryLimits } from './query-limits.ts';
+import { routeGate } from './gate-routes.ts';
+import { sendJson } from './reply.ts';
 import { guarded } from './request-guard.ts';
 import { submissionObject } from './resolvers/views.ts';
 import { MAX_PAGE } from './resolvers/pagination.ts';
@@ -55,6 +57,7 @@ export interface HttpOptions {
 
 export function createHttpServer(context: ApiContext, metrics: Metrics, options: HttpOptions): Server {
   const graphql = createGraphqlHandler(context, {
+    authorizer: options.authorizer,
     graphiql: options.graphiql,
     limits: options.limits,
     onInternalError: options.onInternalError,
@@ -152,6 +155,10 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
       if (method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', 'use POST to replay failed jobs');
       sendJson(response, 202, { replayed: await context.queue.replayFailed() });
       return 'replay';
+    }
+    if (options.serveApi && (url.pathname.startsWith('/v1/incidents') || url.pathname === '/v1/decisions')) {
+      const name = await routeGate(url, request, response, context, auth, guard);
+      if (name) return name;
     }
     if (options.serveApi && (url.pathname === '/' || url.pathname === '/explorer')) {
       response.writeHead(302, { location: EXPLORER_PATH });
@@ -275,9 +282,4 @@ async function readiness(context: ApiContext, response: ServerResponse): Promise
 function headerValue(request: IncomingMessage, name: string): string | null {
   const value = request.headers[name];
   return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  response.end(JSON.stringify(body));
 }

@@ -11,3 +11,5 @@ export { createAuthorizer } from './auth.ts';
 export type { Authorizer, Role, TokenConfig } from './auth.ts';
 export type { QueryLimits } from './query-limits.ts';
 export { MAX_PAGE } from './resolvers/pagination.ts';
+export { createAdmissionServer } from './admission-server.ts';
+export type { AdmissionServerOptions } from './admission-server.ts';

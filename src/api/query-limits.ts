@@ -42,6 +42,7 @@ export const BOM_COST = 2000;
 const TRAVERSALS: Readonly<Record<string, 'hops' | 'bom'>> = {
   lineage: 'hops',
   incidentTrace: 'hops',
+  incidentWorkloads: 'hops',
   modelsTrainedOn: 'hops',
   aiBom: 'bom',
 };

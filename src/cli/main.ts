@@ -33,6 +33,14 @@ const COMMANDS: Record<string, Entry> = {
     summary: 'incident trace: what a compromised artifact, package, identity or key affects',
     load: () => import('./commands/trace.ts'),
   },
+  incidents: {
+    summary: 'open, list, show and close stored incidents; admitted workloads one affects',
+    load: () => import('./commands/incidents.ts'),
+  },
+  decide: {
+    summary: 'deployment decision: may a model run under a deploy policy, and why',
+    load: () => import('./commands/decide.ts'),
+  },
   lineage: { summary: 'lineage of an artifact, with evidence', load: () => import('./commands/lineage.ts') },
   'models-from-dataset': {
     summary: 'models that came from a dataset, with paths',

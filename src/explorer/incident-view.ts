@@ -1,7 +1,8 @@
 // The incident view: mark an artifact, package version (range), keyless identity or key as compromised and see
 // what it affects. Its parts (incident/): the form, the summary (counts by depth and kind), the drawing with the
 // affected nodes in red, the whole list a table page at a time, and an export of all of it as CSV or JSON; the
-// table and the export read the affected rows through one trace state (incident/rows.ts).
+// table and the export read the affected rows through one trace state (incident/rows.ts); above them the open stored
+// incidents and the admitted workloads each affects (incident/stored.ts).
 import type { App } from './app.ts';
 import { byId } from './dom.ts';
 import { DRAW_CAP } from './graph-model.ts';
@@ -9,6 +10,7 @@ import { createIncidentExport } from './incident/export.ts';
 import { createIncidentForm } from './incident/form.ts';
 import { createIncidentGraph } from './incident/graph.ts';
 import { traceState, type TraceState } from './incident/rows.ts';
+import { createStoredIncidents } from './incident/stored.ts';
 import { showSummary } from './incident/summary.ts';
 import { createAffectedTable } from './incident/table.ts';
 import { trace } from './queries.ts';
@@ -24,6 +26,11 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
     (compromised) => void run(compromised),
     () => app.status('Fill in what is compromised first.', true),
   );
+
+  const stored = createStoredIncidents(app, (compromised) => {
+    form.fill(compromised);
+    void run(compromised);
+  });
 
   async function run(compromised: Compromised): Promise<void> {
     const options = form.options();
@@ -52,6 +59,7 @@ export function createIncidentView(app: App, onAffected: (keys: ReadonlySet<stri
     },
     shown(): void {
       graph.fit();
+      void stored.load();
     },
   };
 }

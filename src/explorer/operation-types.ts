@@ -97,3 +97,13 @@ export type BomQueryVariables = Exact<{
 }>;
 
 export type BomQuery = { readonly aiBom: unknown };
+
+export type OpenIncidentsQueryVariables = Exact<{ [key: string]: never }>;
+
+export type OpenIncidentsQuery = { readonly incidents: ReadonlyArray<{ readonly id: string; readonly title: string; readonly openedAt: string; readonly openedBy: string; readonly covers: ReadonlyArray<{ readonly kind: string; readonly digest: string | null; readonly purl: string | null; readonly versionRange: string | null; readonly issuer: string | null; readonly subject: string | null; readonly fingerprint: string | null }> }> };
+
+export type IncidentWorkloadsQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+export type IncidentWorkloadsQuery = { readonly incidentWorkloads: ReadonlyArray<{ readonly namespace: string; readonly kind: string; readonly name: string; readonly modelDigest: string; readonly admittedAt: string }> };

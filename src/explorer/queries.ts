@@ -12,6 +12,9 @@ import type {
   BomQueryVariables,
   LineageQuery,
   LineageQueryVariables,
+  OpenIncidentsQuery,
+  IncidentWorkloadsQuery,
+  IncidentWorkloadsQueryVariables,
   SearchQuery,
   SearchQueryVariables,
   TraceQuery,
@@ -209,4 +212,28 @@ const BOM = /* GraphQL */ `
 export function aiBom(request: Request, digest: string, format: BomFormat): Promise<unknown> {
   const variables: BomQueryVariables = { digest, format };
   return request<BomQuery>(BOM, variables).then((data) => data.aiBom);
+}
+
+const OPEN_INCIDENTS = /* GraphQL */ `
+  query OpenIncidents { incidents(state: OPEN, first: 100) {
+  id title openedAt openedBy covers { kind digest purl versionRange issuer subject fingerprint } } }
+`;
+
+export type StoredIncident = OpenIncidentsQuery['incidents'][number];
+
+/** The open stored incidents (docs/DEPLOY-GATE.md, "Incidents"), newest first. */
+export function openIncidents(request: Request): Promise<StoredIncident[]> {
+  return request<OpenIncidentsQuery>(OPEN_INCIDENTS, {}).then((data) => [...data.incidents]);
+}
+
+const INCIDENT_WORKLOADS = /* GraphQL */ `
+  query IncidentWorkloads($id: ID!) { incidentWorkloads(id: $id) { namespace kind name modelDigest admittedAt } }
+`;
+
+export type AdmittedWorkload = IncidentWorkloadsQuery['incidentWorkloads'][number];
+
+/** Admitted workloads whose model an incident affects (docs/DEPLOY-GATE.md, "Continuous checking"). */
+export function incidentWorkloads(request: Request, id: string): Promise<AdmittedWorkload[]> {
+  const variables: IncidentWorkloadsQueryVariables = { id };
+  return request<IncidentWorkloadsQuery>(INCIDENT_WORKLOADS, variables).then((data) => [...data.incidentWorkloads]);
 }

@@ -58,3 +58,12 @@ export type {
   BomUsed,
 } from './bom/subject.ts';
 export { MAX_SEARCH_TEXT, searchGraph, type SearchHit, type SearchMatch, type SearchResult } from './read/search.ts';
+export { inRange } from './traverse/version-range.ts';
+export { readUpstreamEvidence, resolveReference } from './read/deploy.ts';
+export type { AttestationAbout, ResolvedReference, UpstreamEvidence } from './read/deploy.ts';
+export type { PathTree, TreeEntry } from './traverse/subgraph.ts';
+export type { GraphEdge } from './views.ts';
+export { closeIncident, createIncident, listIncidents, readIncident } from './incident/incidents.ts';
+export type { AuditEventRecord, IncidentRecord, IncidentState, NewIncident } from './incident/incidents.ts';
+export { admissionsOf, recordAdmission } from './incident/admissions.ts';
+export type { AdmissionRecord } from './incident/admissions.ts';

@@ -17,7 +17,7 @@ export { pae } from './signers/dsse.ts';
 
 // OMS
 export { computeOmsRootDigest, parseOmsManifest, OMS_PREDICATE_V1, OMS_PREDICATE_LEGACY } from './oms/manifest.ts';
-export { isOmsPredicateType, OTHER_PREDICATE_TYPES } from './document/predicates.ts';
+export { isOmsPredicateType, OTHER_PREDICATE_TYPES, SLSA_PROVENANCE_V1 } from './document/predicates.ts';
 export { verifyModelFiles } from './oms/model-files.ts';
 export type { ModelFilesOptions, ModelFilesResult } from './oms/model-files.ts';
 

@@ -37,10 +37,18 @@ export async function startTestService(overrides: Record<string, string> = {}): 
 }
 
 /** Polls a submission until the worker has recorded it. */
-export async function waitForSubmission(baseUrl: string, id: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+export async function waitForSubmission(
+  baseUrl: string,
+  id: string,
+  timeoutMs = 30_000,
+  token?: string,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const response = await fetch(`${baseUrl}/v1/attestations/${id}`);
+    const response = await fetch(
+      `${baseUrl}/v1/attestations/${id}`,
+      token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    );
     if (response.ok) {
       const body = (await response.json()) as Record<string, unknown>;
       if (body['state'] === 'VERIFIED' || body['state'] === 'REJECTED' || body['state'] === 'FAILED') return body;

@@ -19,6 +19,24 @@ export type Scalars = {
   JSON: { input: unknown; output: unknown };
 };
 
+/** A workload the admission webhook let in (docs/DEPLOY-GATE.md, "Continuous checking"). */
+export type AdmittedWorkload = {
+  /** When it was last admitted (ISO 8601). */
+  readonly admittedAt: Scalars['String']['output'];
+  /** ALLOW, or DENY for a workload admitted in warn (dry-run) mode despite a denial. */
+  readonly decision: Scalars['String']['output'];
+  /** Its kind (Pod, Deployment, InferenceService, …). */
+  readonly kind: Scalars['String']['output'];
+  /** The model it runs. */
+  readonly modelDigest: Scalars['String']['output'];
+  /** Its name (or generateName). */
+  readonly name: Scalars['String']['output'];
+  /** Its namespace. */
+  readonly namespace: Scalars['String']['output'];
+  /** The deploy policy it was admitted under. */
+  readonly policy: Scalars['String']['output'];
+};
+
 /** A page of affected nodes. */
 export type AffectedConnection = {
   /** Affected nodes on this page. */
@@ -111,6 +129,20 @@ export type AttestationStatus =
   /** Signature and payload checked against the trust policy. */
   | 'VERIFIED';
 
+/** One audited change. */
+export type AuditEvent = {
+  /** INCIDENT_OPENED or INCIDENT_CLOSED. */
+  readonly action: Scalars['String']['output'];
+  /** Token identity that made the change. */
+  readonly actor: Scalars['String']['output'];
+  /** When (ISO 8601). */
+  readonly at: Scalars['String']['output'];
+  /** What changed, as JSON text. */
+  readonly detail: Maybe<Scalars['String']['output']>;
+  /** Stable id. */
+  readonly id: Scalars['ID']['output'];
+};
+
 /** A document of a batch that did not verify. */
 export type BatchProblem = {
   /** The rejection code (null for FAILED). */
@@ -149,6 +181,52 @@ export type CompromisedInput = {
   readonly key?: InputMaybe<Scalars['String']['input']>;
   /** A package by purl, optionally restricted to a version range. */
   readonly package?: InputMaybe<PackageInput>;
+};
+
+/** One hop from the model towards an ancestor. */
+export type DecisionPathStep = {
+  /** Attestations asserting the hop. */
+  readonly evidence: ReadonlyArray<Scalars['String']['output']>;
+  /** The dependent node's key (digest or purl). */
+  readonly from: Scalars['String']['output'];
+  /** What it depends on. */
+  readonly to: Scalars['String']['output'];
+  /** The lineage relationship. */
+  readonly type: Scalars['String']['output'];
+};
+
+/** One rule's outcome and the evidence behind it. */
+export type DecisionReason = {
+  /** Digests of the attestations the reason rests on (empty when it is about their absence). */
+  readonly attestations: ReadonlyArray<Scalars['String']['output']>;
+  /** The incident, for INCIDENT reasons that found one. */
+  readonly incident: Maybe<Scalars['ID']['output']>;
+  /** One sentence naming what was found or missing. */
+  readonly message: Scalars['String']['output'];
+  /** Whether the rule was met. */
+  readonly passed: Scalars['Boolean']['output'];
+  /** From the model to the node the reason is about (empty when it is the model itself). */
+  readonly path: ReadonlyArray<DecisionPathStep>;
+  /** REFERENCE, SIGNATURE, PROVENANCE, LICENSE, EVALUATION, MAX_AGE or INCIDENT. */
+  readonly rule: Scalars['String']['output'];
+  /** The signer the reason names, if any. */
+  readonly signer: Maybe<Signer>;
+};
+
+/** Whether a model may be deployed under a deploy policy, and every reason (docs/DEPLOY-GATE.md, "Decisions"). */
+export type DeploymentDecision = {
+  /** True when every reason passed. */
+  readonly allowed: Scalars['Boolean']['output'];
+  /** When the decision was made (ISO 8601). */
+  readonly decidedAt: Scalars['String']['output'];
+  /** The model's digest, when the reference resolved to one model. */
+  readonly model: Maybe<Scalars['String']['output']>;
+  /** The deploy policy applied. */
+  readonly policy: Scalars['String']['output'];
+  /** Every rule's outcome, failed ones first. */
+  readonly reasons: ReadonlyArray<DecisionReason>;
+  /** The model reference as given (digest, purl, or oci://, hf://, s3://, gs:// URI). */
+  readonly reference: Scalars['String']['output'];
 };
 
 /** A count of nodes at one depth. */
@@ -200,6 +278,61 @@ export type IdentityInput = {
   /** Certificate SAN (email or URI). */
   readonly subject: Scalars['String']['input'];
 };
+
+/** A compromise the service remembers (docs/DEPLOY-GATE.md, "Incidents"): while open, every deployment decision denies a model it covers or that depends on what it covers. */
+export type Incident = {
+  /** Why it was closed, when given. */
+  readonly closeReason: Maybe<Scalars['String']['output']>;
+  /** When it was closed, if it was. */
+  readonly closedAt: Maybe<Scalars['String']['output']>;
+  /** Token identity that closed it. */
+  readonly closedBy: Maybe<Scalars['String']['output']>;
+  /** What is compromised. */
+  readonly covers: ReadonlyArray<IncidentCover>;
+  /** Longer account, when given. */
+  readonly description: Maybe<Scalars['String']['output']>;
+  /** Every change to the incident, oldest first. */
+  readonly events: ReadonlyArray<AuditEvent>;
+  /** Stable id (a UUID). */
+  readonly id: Scalars['ID']['output'];
+  /** When it was opened (ISO 8601). */
+  readonly openedAt: Scalars['String']['output'];
+  /** Token identity that opened it (`token:<digest prefix>`, or `anonymous` without API tokens). */
+  readonly openedBy: Scalars['String']['output'];
+  /** The advisory's id or URL, when there is one. */
+  readonly reference: Maybe<Scalars['String']['output']>;
+  /** Where it came from: `manual` (opened through the API or CLI), or an advisory feed's name. */
+  readonly source: Scalars['String']['output'];
+  /** OPEN or CLOSED. */
+  readonly state: IncidentState;
+  /** One line saying what happened. */
+  readonly title: Scalars['String']['output'];
+};
+
+/** One thing an incident covers (the same kinds an incident trace starts from). */
+export type IncidentCover = {
+  /** The artifact digest (ARTIFACT). */
+  readonly digest: Maybe<Scalars['String']['output']>;
+  /** Key fingerprint (KEY). */
+  readonly fingerprint: Maybe<Scalars['String']['output']>;
+  /** OIDC issuer (IDENTITY). */
+  readonly issuer: Maybe<Scalars['String']['output']>;
+  /** ARTIFACT, PACKAGE, IDENTITY or KEY. */
+  readonly kind: Scalars['String']['output'];
+  /** The package purl (PACKAGE). */
+  readonly purl: Maybe<Scalars['String']['output']>;
+  /** Certificate SAN (IDENTITY). */
+  readonly subject: Maybe<Scalars['String']['output']>;
+  /** The version range (PACKAGE), when given. */
+  readonly versionRange: Maybe<Scalars['String']['output']>;
+};
+
+/** Whether an incident is in force. */
+export type IncidentState =
+  /** No longer in force. */
+  | 'CLOSED'
+  /** In force: decisions deny what it covers. */
+  | 'OPEN';
 
 /** The answer to an incident trace. */
 export type IncidentTrace = {
@@ -311,6 +444,25 @@ export type Model = {
   readonly signatureStatus: SignatureStatus;
 };
 
+/** Changes. Each needs a token with the ingest role and is recorded as an audit event under the token's identity. */
+export type Mutation = {
+  /** Closes an open incident (closing a closed one changes nothing). */
+  readonly closeIncident: Incident;
+  /** Opens an incident; decisions deny what it covers from now on. */
+  readonly openIncident: Incident;
+};
+
+/** Changes. Each needs a token with the ingest role and is recorded as an audit event under the token's identity. */
+export type MutationCloseIncidentArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Changes. Each needs a token with the ingest role and is recorded as an audit event under the token's identity. */
+export type MutationOpenIncidentArgs = {
+  input: OpenIncidentInput;
+};
+
 /** Kinds of lineage node. */
 export type NodeKind =
   /** Any other artifact (code, config, unclassified input), or a compromised signer. */
@@ -327,6 +479,20 @@ export type NodeKind =
   | 'PACKAGE'
   /** A pipeline run. */
   | 'RUN';
+
+/** A new incident. */
+export type OpenIncidentInput = {
+  /** What is compromised: 1–100 entries, each with exactly one field. */
+  readonly covers: ReadonlyArray<CompromisedInput>;
+  /** Longer account. */
+  readonly description?: InputMaybe<Scalars['String']['input']>;
+  /** The advisory's id or URL. */
+  readonly reference?: InputMaybe<Scalars['String']['input']>;
+  /** Where it came from (default `manual`). */
+  readonly source?: InputMaybe<Scalars['String']['input']>;
+  /** One line saying what happened (1–200 characters). */
+  readonly title: Scalars['String']['input'];
+};
 
 /** A package and optional version range. */
 export type PackageInput = {
@@ -354,8 +520,16 @@ export type Query = {
   readonly attestation: Maybe<Attestation>;
   /** A dataset by its content digest (OMS root digest or the digest provenance names it by), or null when unknown. */
   readonly dataset: Maybe<Artifact>;
+  /** Whether a model (digest, or a purl or oci://, hf://, s3://, gs:// reference the graph knows) may be deployed under the named deploy policy, with every reason. */
+  readonly deploymentDecision: DeploymentDecision;
+  /** One stored incident with its audit trail, or null. */
+  readonly incident: Maybe<Incident>;
   /** Incident-response trace: every model and dataset affected by a compromised artifact, package, signing identity or key, with the shortest evidence path to each. */
   readonly incidentTrace: IncidentTrace;
+  /** Workloads the admission webhook let in whose model the incident affects: covered models, and models within maxDepth hops downstream of what it covers (1–20). */
+  readonly incidentWorkloads: ReadonlyArray<AdmittedWorkload>;
+  /** Stored incidents, newest first (state absent = every state). */
+  readonly incidents: ReadonlyArray<Incident>;
   /** A batch's progress (its id is the one POST /v1/batches answered), or null when unknown or older than 7 days. */
   readonly ingestBatch: Maybe<IngestBatch>;
   /** Lineage of an artifact: what it was built from (UPSTREAM), what was built from it (DOWNSTREAM), or both, up to maxDepth hops (1–20). An answer of more than LINEAGE_MAX_NODES nodes (default 10,000) is refused with RESULT_TOO_LARGE. */
@@ -392,12 +566,36 @@ export type QueryDatasetArgs = {
 };
 
 /** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
+export type QueryDeploymentDecisionArgs = {
+  model: Scalars['String']['input'];
+  policy: Scalars['String']['input'];
+};
+
+/** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
+export type QueryIncidentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
 export type QueryIncidentTraceArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   compromised: CompromisedInput;
   first?: InputMaybe<Scalars['Int']['input']>;
   maxDepth?: InputMaybe<Scalars['Int']['input']>;
   verifiedOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
+export type QueryIncidentWorkloadsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  maxDepth?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
+export type QueryIncidentsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  state?: InputMaybe<IncidentState>;
 };
 
 /** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
@@ -605,6 +803,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AdmittedWorkload: ResolverTypeWrapper<AdmittedWorkload>;
   AffectedConnection: ResolverTypeWrapper<AffectedConnection>;
   AffectedEdge: ResolverTypeWrapper<AffectedEdge>;
   AffectedNode: ResolverTypeWrapper<AffectedNode>;
@@ -612,17 +811,24 @@ export type ResolversTypes = {
   ArtifactKind: ArtifactKind;
   Attestation: ResolverTypeWrapper<Attestation>;
   AttestationStatus: AttestationStatus;
+  AuditEvent: ResolverTypeWrapper<AuditEvent>;
   BatchProblem: ResolverTypeWrapper<BatchProblem>;
   BomFormat: BomFormat;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CodeCount: ResolverTypeWrapper<CodeCount>;
   CompromisedInput: CompromisedInput;
+  DecisionPathStep: ResolverTypeWrapper<DecisionPathStep>;
+  DecisionReason: ResolverTypeWrapper<DecisionReason>;
+  DeploymentDecision: ResolverTypeWrapper<DeploymentDecision>;
   DepthCount: ResolverTypeWrapper<DepthCount>;
   Evidence: ResolverTypeWrapper<Evidence>;
   File: ResolverTypeWrapper<File>;
   GraphNode: ResolverTypeWrapper<GraphNode>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   IdentityInput: IdentityInput;
+  Incident: ResolverTypeWrapper<Incident>;
+  IncidentCover: ResolverTypeWrapper<IncidentCover>;
+  IncidentState: IncidentState;
   IncidentTrace: ResolverTypeWrapper<IncidentTrace>;
   IngestBatch: ResolverTypeWrapper<IngestBatchParent>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -633,7 +839,9 @@ export type ResolversTypes = {
   LineageEdge: ResolverTypeWrapper<LineageEdge>;
   LineageNode: ResolverTypeWrapper<LineageNode>;
   Model: ResolverTypeWrapper<Model>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NodeKind: NodeKind;
+  OpenIncidentInput: OpenIncidentInput;
   PackageInput: PackageInput;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -653,21 +861,28 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AdmittedWorkload: AdmittedWorkload;
   AffectedConnection: AffectedConnection;
   AffectedEdge: AffectedEdge;
   AffectedNode: AffectedNode;
   Artifact: Artifact;
   Attestation: Attestation;
+  AuditEvent: AuditEvent;
   BatchProblem: BatchProblem;
   Boolean: Scalars['Boolean']['output'];
   CodeCount: CodeCount;
   CompromisedInput: CompromisedInput;
+  DecisionPathStep: DecisionPathStep;
+  DecisionReason: DecisionReason;
+  DeploymentDecision: DeploymentDecision;
   DepthCount: DepthCount;
   Evidence: Evidence;
   File: File;
   GraphNode: GraphNode;
   ID: Scalars['ID']['output'];
   IdentityInput: IdentityInput;
+  Incident: Incident;
+  IncidentCover: IncidentCover;
   IncidentTrace: IncidentTrace;
   IngestBatch: IngestBatchParent;
   Int: Scalars['Int']['output'];
@@ -677,6 +892,8 @@ export type ResolversParentTypes = {
   LineageEdge: LineageEdge;
   LineageNode: LineageNode;
   Model: Model;
+  Mutation: Record<PropertyKey, never>;
+  OpenIncidentInput: OpenIncidentInput;
   PackageInput: PackageInput;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
@@ -688,6 +905,16 @@ export type ResolversParentTypes = {
   Submission: Submission;
   TraceHop: TraceHop;
   TraceSummary: TraceSummary;
+};
+
+export type AdmittedWorkloadResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AdmittedWorkload'] = ResolversParentTypes['AdmittedWorkload']> = {
+  admittedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  decision?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  modelDigest?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type AffectedConnectionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AffectedConnection'] = ResolversParentTypes['AffectedConnection']> = {
@@ -733,6 +960,14 @@ export type AttestationResolvers<ContextType = ApiContext, ParentType extends Re
   verifiedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type AuditEventResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['AuditEvent'] = ResolversParentTypes['AuditEvent']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type BatchProblemResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['BatchProblem'] = ResolversParentTypes['BatchProblem']> = {
   code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -744,6 +979,32 @@ export type BatchProblemResolvers<ContextType = ApiContext, ParentType extends R
 export type CodeCountResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CodeCount'] = ResolversParentTypes['CodeCount']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type DecisionPathStepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DecisionPathStep'] = ResolversParentTypes['DecisionPathStep']> = {
+  evidence?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DecisionReasonResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DecisionReason'] = ResolversParentTypes['DecisionReason']> = {
+  attestations?: Resolver<ReadonlyArray<ResolversTypes['String']>, ParentType, ContextType>;
+  incident?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  passed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  path?: Resolver<ReadonlyArray<ResolversTypes['DecisionPathStep']>, ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  signer?: Resolver<Maybe<ResolversTypes['Signer']>, ParentType, ContextType>;
+};
+
+export type DeploymentDecisionResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DeploymentDecision'] = ResolversParentTypes['DeploymentDecision']> = {
+  allowed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  decidedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  policy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reasons?: Resolver<ReadonlyArray<ResolversTypes['DecisionReason']>, ParentType, ContextType>;
+  reference?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type DepthCountResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DepthCount'] = ResolversParentTypes['DepthCount']> = {
@@ -769,6 +1030,32 @@ export type GraphNodeResolvers<ContextType = ApiContext, ParentType extends Reso
   key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['NodeKind'], ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type IncidentResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Incident'] = ResolversParentTypes['Incident']> = {
+  closeReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  covers?: Resolver<ReadonlyArray<ResolversTypes['IncidentCover']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  events?: Resolver<ReadonlyArray<ResolversTypes['AuditEvent']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reference?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['IncidentState'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type IncidentCoverResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['IncidentCover'] = ResolversParentTypes['IncidentCover']> = {
+  digest?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fingerprint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  issuer?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  versionRange?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type IncidentTraceResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['IncidentTrace'] = ResolversParentTypes['IncidentTrace']> = {
@@ -831,6 +1118,11 @@ export type ModelResolvers<ContextType = ApiContext, ParentType extends Resolver
   signatureStatus?: Resolver<ResolversTypes['SignatureStatus'], ParentType, ContextType>;
 };
 
+export type MutationResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  closeIncident?: Resolver<ResolversTypes['Incident'], ParentType, ContextType, RequireFields<MutationCloseIncidentArgs, 'id'>>;
+  openIncident?: Resolver<ResolversTypes['Incident'], ParentType, ContextType, RequireFields<MutationOpenIncidentArgs, 'input'>>;
+};
+
 export type PageInfoResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -841,7 +1133,11 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   artifact?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType, RequireFields<QueryArtifactArgs, 'digest'>>;
   attestation?: Resolver<Maybe<ResolversTypes['Attestation']>, ParentType, ContextType, RequireFields<QueryAttestationArgs, 'digest'>>;
   dataset?: Resolver<Maybe<ResolversTypes['Artifact']>, ParentType, ContextType, RequireFields<QueryDatasetArgs, 'digest'>>;
+  deploymentDecision?: Resolver<ResolversTypes['DeploymentDecision'], ParentType, ContextType, RequireFields<QueryDeploymentDecisionArgs, 'model' | 'policy'>>;
+  incident?: Resolver<Maybe<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentArgs, 'id'>>;
   incidentTrace?: Resolver<ResolversTypes['IncidentTrace'], ParentType, ContextType, RequireFields<QueryIncidentTraceArgs, 'compromised' | 'first' | 'maxDepth' | 'verifiedOnly'>>;
+  incidentWorkloads?: Resolver<ReadonlyArray<ResolversTypes['AdmittedWorkload']>, ParentType, ContextType, RequireFields<QueryIncidentWorkloadsArgs, 'first' | 'id' | 'maxDepth'>>;
+  incidents?: Resolver<ReadonlyArray<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'first' | 'state'>>;
   ingestBatch?: Resolver<Maybe<ResolversTypes['IngestBatch']>, ParentType, ContextType, RequireFields<QueryIngestBatchArgs, 'id'>>;
   lineage?: Resolver<Maybe<ResolversTypes['Lineage']>, ParentType, ContextType, RequireFields<QueryLineageArgs, 'digest' | 'direction' | 'maxDepth'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'digest'>>;
@@ -902,17 +1198,24 @@ export type TraceSummaryResolvers<ContextType = ApiContext, ParentType extends R
 };
 
 export type Resolvers<ContextType = ApiContext> = {
+  AdmittedWorkload?: AdmittedWorkloadResolvers<ContextType>;
   AffectedConnection?: AffectedConnectionResolvers<ContextType>;
   AffectedEdge?: AffectedEdgeResolvers<ContextType>;
   AffectedNode?: AffectedNodeResolvers<ContextType>;
   Artifact?: ArtifactResolvers<ContextType>;
   Attestation?: AttestationResolvers<ContextType>;
+  AuditEvent?: AuditEventResolvers<ContextType>;
   BatchProblem?: BatchProblemResolvers<ContextType>;
   CodeCount?: CodeCountResolvers<ContextType>;
+  DecisionPathStep?: DecisionPathStepResolvers<ContextType>;
+  DecisionReason?: DecisionReasonResolvers<ContextType>;
+  DeploymentDecision?: DeploymentDecisionResolvers<ContextType>;
   DepthCount?: DepthCountResolvers<ContextType>;
   Evidence?: EvidenceResolvers<ContextType>;
   File?: FileResolvers<ContextType>;
   GraphNode?: GraphNodeResolvers<ContextType>;
+  Incident?: IncidentResolvers<ContextType>;
+  IncidentCover?: IncidentCoverResolvers<ContextType>;
   IncidentTrace?: IncidentTraceResolvers<ContextType>;
   IngestBatch?: IngestBatchResolvers<ContextType>;
   JSON?: GraphQLScalarType;
@@ -921,6 +1224,7 @@ export type Resolvers<ContextType = ApiContext> = {
   LineageEdge?: LineageEdgeResolvers<ContextType>;
   LineageNode?: LineageNodeResolvers<ContextType>;
   Model?: ModelResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SearchConnection?: SearchConnectionResolvers<ContextType>;

@@ -192,12 +192,24 @@ export interface PathTree {
   readonly nodes: ReadonlyMap<string, GraphNode>;
   /** every node within reach, starts included (depth 0). */
   readonly reached: ReadonlyMap<string, TreeEntry>;
+  /** with `attestedBy`: each node's verified attestations as `[digest, predicateType, receivedAt, signer]` rows. */
+  readonly attestedBy?: ReadonlyMap<string, readonly unknown[][]>;
 }
 
 export interface PathTreeOptions {
   /** walk only edges with at least one piece of evidence. */
   readonly evidencedOnly?: boolean;
+  /**
+   * also read each node's verified attestations and their signers in the same query (one start only): a deployment
+   * decision needs them for every node of its upstream tree, and a second round trip cost as much as the walk.
+   */
+  readonly attestedBy?: boolean;
 }
+
+/** Per node `n`: its verified attestations, `[digest, predicateType, receivedAt, signer map with certifiedKey]`. */
+const ATTESTED_BY = `[(n)<-[:ATTESTS]-(att:Attestation) WHERE att.status = 'verified' | [att.digest, att.predicateType,
+  toString(att.receivedAt), head([(att)-[:SIGNED_BY]->(s) | s {.fingerprint, .issuer, .subject, labels: labels(s),
+  certifiedKey: head([(s)-[:CERTIFIES]->(k:Key) | k.fingerprint])}])]]`;
 
 /**
  * Every node within `maxDepth` hops of the starts with the edge to its parent on one shortest path. From one start
@@ -218,6 +230,7 @@ export async function fetchPathTree(
   const start = startClause(starts);
   if (start.empty) return { starts: [], nodes: new Map(), reached: new Map() };
   const several = Array.isArray(starts) ? starts.length > 1 : (starts as { digests: readonly string[] }).digests.length > 1;
+  if (several && options.attestedBy) throw new RangeError('attestedBy needs one start');
   if (several) return fetchLevels(graph, start, relTypes, direction, depth, options);
   const [left, right] = direction === 'UPSTREAM' ? ['-', '->'] : ['<-', '-'];
   const where = options.evidencedOnly ? ' WHERE size(coalesce(r.evidence, [])) > 0' : '';
@@ -226,14 +239,16 @@ export async function fetchPathTree(
     MATCH p = ANY SHORTEST (s)${left}[r:${relTypes}${where}]${right}{0,${depth}}(n)
     WITH n, length(p) AS depth, last(relationships(p)) AS e, nodes(p)[-2] AS parent
     RETURN elementId(n) AS id, ${NODE_KIND('n')} AS kind, ${NODE_KEY('n')} AS key, n.name AS name, depth, type(e) AS type, elementId(parent) AS parent, ${EDGE_ATTRIBUTE('e')} AS attribute,
-           e.evidence AS evidence`;
+           e.evidence AS evidence${options.attestedBy ? `, ${ATTESTED_BY} AS attestedBy` : ''}`;
   const nodes = new Map<string, GraphNode>();
   const reached = new Map<string, TreeEntry>();
+  const attestedBy = new Map<string, unknown[][]>();
   const startIds: string[] = [];
   // Records are turned into nodes and edges as they arrive: a 10,000-node tree is never held twice.
   await readEach(graph, query, start.params, 'traversing lineage', (record) => {
     const node = toNode(record);
     nodes.set(node.id, node);
+    if (options.attestedBy) attestedBy.set(node.id, record.get('attestedBy') as unknown[][]);
     const parent = record.get('parent') as string | null;
     if (parent === null) {
       startIds.push(node.id);
@@ -249,7 +264,7 @@ export async function fetchPathTree(
         : toEdge(type, node.id, parent, attribute, evidence);
     reached.set(node.id, { depth: Number(record.get('depth')), edge });
   });
-  return { starts: startIds, nodes, reached };
+  return { starts: startIds, nodes, reached, ...(options.attestedBy ? { attestedBy } : {}) };
 }
 
 /**

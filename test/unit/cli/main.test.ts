@@ -12,7 +12,9 @@ describe('mpg', () => {
     const names = [...top.stdout.matchAll(/^ {2}([a-z-]+) {2,}/gm)].map((m) => m[1] as string);
     assert.deepEqual(names.sort(), [
       'bom',
+      'decide',
       'failed',
+      'incidents',
       'ingest',
       'lineage',
       'migrate',
