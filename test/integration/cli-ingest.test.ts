@@ -127,7 +127,7 @@ describe('mpg ingest (CLI subprocess against a running service)', () => {
     assert.match(result.stdout, /^ {2}rejected\s+1\s+MALFORMED_JSON 1$/m);
     assert.match(result.stdout, /REJECTED MALFORMED_JSON {2}batch\/exports\.jsonl:3 {2}sha256:[0-9a-f]{64}/);
 
-    const clean = await ingest(dir, ['--url', service.url, '--wait', '--quiet', 'valid']);
+    const clean = await ingest(dir, ['--url', service.url, '--wait', '--quiet', '--batch-size', '1', 'valid']);
     assert.equal(clean.code, 0, clean.stdout);
     assert.match(clean.stdout, /^ {2}verified\s+2$/m);
     assert.match(clean.stdout, /^ {2}refused\s+0$/m);
@@ -155,6 +155,9 @@ describe('mpg ingest (CLI subprocess against a running service)', () => {
     const badConcurrency = await ingest(dir, ['--url', service.url, '--concurrency', '0', 'valid']);
     assert.equal(badConcurrency.code, 2);
     assert.match(badConcurrency.stderr, /--concurrency/);
+    const badBatch = await ingest(dir, ['--url', service.url, '--batch-size', '20000', 'valid']);
+    assert.equal(badBatch.code, 2);
+    assert.match(badBatch.stderr, /--batch-size must be a whole number from 1 to 10000/);
     const nothing = await ingest(dir, ['--url', service.url]);
     assert.equal(nothing.code, 2);
     const down = await ingest(dir, ['--url', `http://127.0.0.1:${await closedPort()}`, 'valid']);
