@@ -52,7 +52,8 @@ export const config: CodegenConfig = {
         immutableTypes: true,
         skipTypename: true,
         // A search hit names its attestation by digest; SearchHit.attestation reads it only when selected.
-        mappers: { SearchHit: './search.ts#SearchHitParent' },
+        // A batch's problems are read page by page, only when selected.
+        mappers: { SearchHit: './search.ts#SearchHitParent', IngestBatch: './submission.ts#IngestBatchParent' },
       },
     },
     'src/explorer/operation-types.ts': {

@@ -36,6 +36,25 @@ export const configSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
+  /**
+   * Seed nodes of a Redis Cluster for the queue (comma-separated host:port); when set, REDIS_URL is not used and
+   * QUEUE_PREFIX must carry a hash tag.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((node) => node.trim())
+        .filter((node) => node.length > 0),
+    )
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'each node must be host:port')).min(1))
+    .optional(),
+  /** BullMQ key prefix: `bull` by default, `{mpg}` by default on a Redis Cluster (a hash tag keeps the queue in one slot). */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _, -, { and } only')
+    .optional(),
   /** BullMQ queue name; tests use a random one each. */
   QUEUE_NAME: z
     .string()
@@ -55,6 +74,10 @@ export const configSchema = z.object({
    * one to two of these periods, so shorter recovers faster but risks a busy worker losing its lock.
    */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Attestations a worker writes in one Neo4j transaction at most (group commit, docs/INGEST.md); 1 = one each. */
+  WRITE_GROUP_SIZE: positiveInt.default(16),
+  /** ms the first attestation of a group waits for others before it is written anyway. */
+  WRITE_GROUP_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Path of the trust-policy JSON file (docs/TRUST-POLICY.md); unset = trust nothing, so every signature is rejected. */
   TRUST_POLICY_FILE: z.string().min(1).optional(),
   /**
@@ -105,8 +128,15 @@ export const configSchema = z.object({
   MAX_BODY_BYTES: positiveInt.default(10 * 1024 * 1024),
   /** Largest document accepted while no API tokens are configured (anyone may submit then); larger ones need a token. */
   OPEN_INGEST_MAX_BYTES: positiveInt.default(1024 * 1024),
+  /** Most documents in one batch (POST /v1/batches, docs/INGEST.md). */
+  BATCH_MAX_DOCUMENTS: positiveInt.default(10_000),
+  /** Largest batch request body, in bytes. */
+  BATCH_MAX_BYTES: positiveInt.default(64 * 1024 * 1024),
   /** Share of Redis maxmemory above which new documents are refused with QUEUE_FULL (and /readyz says not ready). */
+  /** Share of Redis maxmemory at which new documents are refused with QUEUE_FULL (and /readyz says not ready). */
   REDIS_MEMORY_HIGH_WATER: z.coerce.number().gt(0).max(1).default(0.8),
+  /** Share of Redis maxmemory below which refused documents are taken again (a band, so /readyz does not flip). */
+  REDIS_MEMORY_LOW_WATER: z.coerce.number().gt(0).max(1).default(0.7),
   /** Comma-separated bearer tokens that may read (GraphQL, submission status). Unset together with API_INGEST_TOKENS = no auth. */
   API_READ_TOKENS: tokenList,
   /** Comma-separated bearer tokens that may submit and replay (and read). */
@@ -145,12 +175,19 @@ export type Config = z.infer<typeof configSchema>;
 
 /** Checks between keys, on top of each key's own. */
 function crossCheck(config: Config): string[] {
-  const problems: string[] = [];
+  const issues: string[] = [];
   if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS)
-    problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+    issues.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS');
+  if (config.REDIS_CLUSTER_NODES && config.QUEUE_PREFIX !== undefined && !/\{[^{}]+\}/.test(config.QUEUE_PREFIX))
+    issues.push('QUEUE_PREFIX: must carry a hash tag such as {mpg} on a Redis Cluster (REDIS_CLUSTER_NODES is set)');
   if (config.ADMISSION_PORT !== undefined && (!config.ADMISSION_TLS_CERT_FILE || !config.ADMISSION_TLS_KEY_FILE))
-    problems.push('ADMISSION_PORT: needs ADMISSION_TLS_CERT_FILE and ADMISSION_TLS_KEY_FILE (admission webhooks are HTTPS only)');
-  return problems;
+    issues.push('ADMISSION_PORT: needs ADMISSION_TLS_CERT_FILE and ADMISSION_TLS_KEY_FILE (admission webhooks are HTTPS only)');
+  return issues;
+}
+
+/** The BullMQ prefix in force: QUEUE_PREFIX, else `{mpg}` on a Redis Cluster and BullMQ's own `bull` otherwise. */
+export function queuePrefix(config: Config): string {
+  return config.QUEUE_PREFIX ?? (config.REDIS_CLUSTER_NODES ? '{mpg}' : 'bull');
 }
 
 export class ConfigError extends Error {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Server } from 'node:https';
 import { createAdmissionServer, createAuthorizer, createHttpServer, createMetrics, type ApiContext } from './api/index.ts';
 import { createBomExporter } from './bom/index.ts';
-import { loadConfig, type Config } from './config.ts';
+import { loadConfig, queuePrefix, type Config } from './config.ts';
 import {
   DeployPolicyStore,
   ModelValidationStore,
@@ -15,7 +15,7 @@ import {
   type MutationOptions,
 } from './gate/index.ts';
 import { applyMigrations, closeGraph, connectGraph, waitForGraph } from './graph/index.ts';
-import { createIngestQueue, startIngestWorker, type IngestWorker } from './ingest/index.ts';
+import { createIngestQueue, groupWriter, startIngestWorker, type IngestWorker } from './ingest/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { EMPTY_TRUST_POLICY, TrustPolicyStore, type TrustPolicy } from './verify/index.ts';
 
@@ -49,12 +49,18 @@ export async function startService(config: Config, log: Logger): Promise<Running
     log.warn('redis connection error', { source, error: { name: error.name, message: error.message } }),
   );
 
-  const queue = createIngestQueue({
+  const redis = {
     redisUrl: config.REDIS_URL,
+    ...(config.REDIS_CLUSTER_NODES ? { clusterNodes: config.REDIS_CLUSTER_NODES } : {}),
+    prefix: queuePrefix(config),
+  };
+  const queue = createIngestQueue({
+    ...redis,
     queueName: config.QUEUE_NAME,
     attempts: config.JOB_ATTEMPTS,
     backoffMs: config.JOB_BACKOFF_MS,
     memoryHighWater: config.REDIS_MEMORY_HIGH_WATER,
+    memoryLowWater: config.REDIS_MEMORY_LOW_WATER,
     onError: (error) => redisErrors(error, 'queue'),
   });
   const metrics = createMetrics(queue);
@@ -63,7 +69,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   if (config.ROLE !== 'api') {
     worker = startIngestWorker(
       {
-        redisUrl: config.REDIS_URL,
+        ...redis,
         queueName: config.QUEUE_NAME,
         concurrency: config.WORKER_CONCURRENCY,
         lockMs: config.WORKER_LOCK_MS,
@@ -78,7 +84,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
           }
         },
       },
-      { graph, policy },
+      {
+        graph,
+        policy,
+        write: groupWriter(graph, { maxSize: config.WRITE_GROUP_SIZE, maxWaitMs: config.WRITE_GROUP_WAIT_MS }),
+      },
     );
   }
 
@@ -97,6 +107,7 @@ export async function startService(config: Config, log: Logger): Promise<Running
   const server = createHttpServer(context, metrics, {
     maxBodyBytes: config.MAX_BODY_BYTES,
     openIngestMaxBytes: config.OPEN_INGEST_MAX_BYTES,
+    batch: { maxDocuments: config.BATCH_MAX_DOCUMENTS, maxBytes: config.BATCH_MAX_BYTES },
     server: {
       headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,

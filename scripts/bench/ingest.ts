@@ -12,7 +12,8 @@
 //
 // Over 300 lines: making the documents, driving the load, checking the graph and reporting are one measured run.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,8 +47,10 @@ const USAGE = `usage: npm run bench -- ingest [--count N] [--workers N,…] [--c
                      (default 1). A list runs every combination with --concurrency.
   --concurrency N,…  WORKER_CONCURRENCY of each worker (default 32)
   --submitters N     submissions in flight at once (default 64)
-  --via http|queue   submit over HTTP (POST /v1/attestations, default) or straight into the queue
-                     (the API's own enqueue call, without HTTP)
+  --via WAY,…        how documents go in (a list runs each): http (POST /v1/attestations, one document a
+                     request, default), batch (POST /v1/batches, 1,000 documents a request), queue (the API's
+                     own enqueue call, without HTTP), cli (the user's path: the documents as files in a folder
+                     and \`mpg ingest --wait\` on it, timed until it exits with every verdict known)
   --warmup N         attestations ingested first, untimed, in each run (JIT, Neo4j plan cache; default 1000)
   --ceiling N        first measure N empty write transactions against Neo4j alone, the most any ingest could
                      commit (default 10000; 0 skips it)
@@ -60,12 +63,17 @@ const USAGE = `usage: npm run bench -- ingest [--count N] [--workers N,…] [--c
 Environment: NEO4J_URI (bolt://127.0.0.1:7687), REDIS_URL (redis://127.0.0.1:6379); start the local servers
 with \`npm run services -- up\`.`;
 
+const WAYS = ['http', 'batch', 'queue', 'cli'] as const;
+type Via = (typeof WAYS)[number];
+/** Documents per request with --via batch: mpg ingest's default --batch-size. */
+const BATCH = 1000;
+
 interface Settings {
   readonly count: number;
   readonly workers: number;
   readonly concurrency: number;
   readonly submitters: number;
-  readonly via: 'http' | 'queue';
+  readonly via: Via;
   readonly warmup: number;
 }
 
@@ -128,13 +136,33 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
   const agent = new http.Agent({ keepAlive: true, maxSockets: settings.submitters });
   try {
     for (let i = 0; i < settings.workers; i++) workers.push(await startServiceProcess({ ...serviceEnv, ROLE: 'worker' }));
-    const submit = async (bytes: Buffer, origin: string): Promise<void> => {
+    const submitOne = async (bytes: Buffer, origin: string): Promise<void> => {
       if (settings.via === 'queue') {
         await direct.submit(bytes, { origin, collector: 'bench', receivedAt: new Date().toISOString() });
         return;
       }
       const { status, body } = await post(agent, `${api.url}/v1/attestations?origin=${origin}`, bytes);
       if (status !== 202) throw new BenchAbort(`submission answered ${status}: ${body}`);
+    };
+    const submitBatch = async (batch: readonly { bytes: Buffer }[], origin: string): Promise<void> => {
+      const lines = batch.map((d) => JSON.stringify({ document: d.bytes.toString('base64') }));
+      const { status, body } = await post(agent, `${api.url}/v1/batches?origin=${origin}`, Buffer.from(lines.join('\n')));
+      if (status !== 202) throw new BenchAbort(`batch answered ${status}: ${body}`);
+    };
+    /** Submits every document the way the run says; with --via cli, runs the CLI until every verdict is in. */
+    const submitAll = async (docs: readonly { bytes: Buffer }[], origin: string, onAccepted: () => void): Promise<void> => {
+      if (docs.length === 0) return;
+      if (settings.via === 'cli') return ingestWithCli(docs, api.url, path.join(tmp, `${runId}-${origin}`));
+      if (settings.via !== 'batch')
+        return inParallel(docs, settings.submitters, async (d) => {
+          await submitOne(d.bytes, origin);
+          onAccepted();
+        });
+      const batches = Array.from({ length: Math.ceil(docs.length / BATCH) }, (_, i) => docs.slice(i * BATCH, (i + 1) * BATCH));
+      return inParallel(batches, Math.min(settings.submitters, 4), async (batch) => {
+        await submitBatch(batch, origin);
+        for (let i = 0; i < batch.length; i++) onAccepted();
+      });
     };
     // Done when every submission was accepted (its job exists) and no job is left to run. Not "completed ≥ n":
     // the queue keeps only the latest finished jobs (removeOnComplete in src/ingest/queue.ts).
@@ -147,7 +175,7 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
     };
 
     process.stderr.write(`  [${runId}] warm-up: ${warm.documents.length} attestations …\n`);
-    await inParallel(warm.documents, settings.submitters, (d) => submit(d.bytes, 'bench-warmup'));
+    await submitAll(warm.documents, 'bench-warmup', () => undefined);
     accepted = true;
     await waitUntil(finished, 300_000, 'the warm-up');
     accepted = false;
@@ -160,10 +188,8 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
     process.stderr.write(`  [${runId}] measuring ${documents.length} attestations …\n`);
     const start = performance.now();
     let submitted = 0;
-    const submitting = inParallel(documents, settings.submitters, async (d) => {
-      await submit(d.bytes, 'bench');
-      submitted++;
-    }).then(() => {
+    const submitting = submitAll(documents, 'bench', () => submitted++).then(() => {
+      if (settings.via === 'cli') submitted = documents.length;
       accepted = true;
       return performance.now();
     });
@@ -212,6 +238,31 @@ async function measure(settings: Settings, env: { NEO4J_URI: string; REDIS_URL: 
     await graph.driver.close();
     agent.destroy();
   }
+}
+
+/**
+ * The user's path: every document a file in a folder (as an export of signed provenance is), then `mpg ingest --wait`
+ * on it as a subprocess, as a person types it. Resolves when it exits having reported a verdict for every document,
+ * all verified; anything else aborts the run.
+ */
+async function ingestWithCli(docs: readonly { bytes: Buffer }[], url: string, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  docs.forEach((d, i) => writeFileSync(path.join(dir, `${String(i).padStart(7, '0')}.dsse`), d.bytes));
+  const cli = path.join(import.meta.dirname, '../../src/cli/main.ts');
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [cli, 'ingest', '--url', url, '--wait', '--quiet', '--json', dir]);
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    child.once('exit', (exitCode) => resolve({ code: exitCode, stdout: out, stderr: err }));
+  });
+  rmSync(dir, { recursive: true, force: true });
+  const summary = (code === 0 ? JSON.parse(stdout) : {}) as { verified?: number };
+  if (summary.verified !== docs.length)
+    throw new BenchAbort(
+      `mpg ingest exited ${code} with ${summary.verified ?? 0} of ${docs.length} verified: ${stderr}${stdout}`,
+    );
 }
 
 /**
@@ -287,17 +338,21 @@ export async function run(argv: readonly string[]): Promise<number> {
     if (count % 2 !== 0) throw new TypeError(`--count must be even (an OMS signature and a provenance per model), not ${count}`);
     const [submitters = 64] = list(values.submitters, 64, '--submitters', 1);
     const [warmup = 1000] = list(values.warmup, 1000, '--warmup', 0);
-    const via = values.via ?? 'http';
-    if (via !== 'http' && via !== 'queue') throw new TypeError(`--via is http or queue, not "${via}"`);
-    const plan: Settings[] = list(values.workers, 1, '--workers', 0).flatMap((workers) =>
-      list(values.concurrency, 32, '--concurrency', 1).map((concurrency) => ({
-        count,
-        workers,
-        concurrency,
-        submitters,
-        via,
-        warmup,
-      })),
+    const ways = (values.via ?? 'http').split(',').map((way) => {
+      if (!(WAYS as readonly string[]).includes(way)) throw new TypeError(`--via takes ${WAYS.join(', ')}, not "${way}"`);
+      return way as Via;
+    });
+    const plan: Settings[] = ways.flatMap((via) =>
+      list(values.workers, 1, '--workers', 0).flatMap((workers) =>
+        list(values.concurrency, 32, '--concurrency', 1).map((concurrency) => ({
+          count,
+          workers,
+          concurrency,
+          submitters,
+          via,
+          warmup,
+        })),
+      ),
     );
     const [ceilingWrites = 10_000] = list(values.ceiling, 10_000, '--ceiling', 0);
     const [floorJobs = 10_000] = list(values.floor, 10_000, '--floor', 0);

@@ -11,6 +11,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   decide: () => import('./decide.ts'),
   ingest: () => import('./ingest.ts'),
   'cli-startup': () => import('./cli-startup.ts'),
+  bom: () => import('./bom.ts'),
 };
 
 async function usage(): Promise<string> {

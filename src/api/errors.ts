@@ -3,10 +3,11 @@
 // field, GraphQL `extensions.code`); anything else is masked as INTERNAL so stack traces and driver messages never
 // reach clients. What each code means to an operator is in docs/OPERATIONS.md.
 import { GraphQLError } from 'graphql';
-import { BomError } from '../bom/index.ts';
-import { GateError } from '../gate/index.ts';
-import { GraphError, TooManyNodes } from '../graph/index.ts';
-import { IngestError } from '../ingest/index.ts';
+import { BomError, type BomErrorCode } from '../bom/index.ts';
+import { GateError, type GateErrorCode } from '../gate/index.ts';
+import { GraphError, TooManyNodes, type GraphErrorCode } from '../graph/index.ts';
+import { IngestError, type IngestErrorCode } from '../ingest/index.ts';
+import { CodedError } from '../coded-error.ts';
 
 export type ApiErrorCode =
   | 'BAD_REQUEST'
@@ -46,12 +47,9 @@ const HTTP_STATUS: Record<ApiErrorCode, number> = {
 /** Longest message a client gets: an error never carries more than this of anything it echoes. */
 const MAX_MESSAGE = 500;
 
-export class ApiError extends Error {
-  readonly code: ApiErrorCode;
+export class ApiError extends CodedError<ApiErrorCode> {
   constructor(code: ApiErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message, options);
-    this.name = 'ApiError';
-    this.code = code;
+    super(code, message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message, options);
   }
 
   get httpStatus(): number {
@@ -86,86 +84,82 @@ export function quote(value: string): string {
 }
 
 const DIGEST_PATTERN = /^[a-z0-9-]+:[0-9a-f]{32,128}$/;
+/** A name users use, keyed by its purl (docs/LINEAGE.md, "Names"): `pkg:huggingface/org/name@rev`, `pkg:github/…`. */
+const NAME_PATTERN = /^pkg:(huggingface|github|gitlab|bitbucket|generic)\/[a-z0-9._~%/-]+@[a-z0-9._/-]+$/;
 
-/** Digests are identities: accept only the canonical `algorithm:hex` lower-case form. */
+/**
+ * Digests are identities: accept only the canonical `algorithm:hex` lower-case form, or the lower-case purl of a
+ * Hugging Face or git reference (which the graph keys artifacts named that way by).
+ */
 export function parseDigest(value: string): string {
   const digest = value.trim();
-  if (!DIGEST_PATTERN.test(digest)) {
+  if (!DIGEST_PATTERN.test(digest) && !(digest.length <= 512 && NAME_PATTERN.test(digest.toLowerCase()))) {
     throw new ApiError('INVALID_DIGEST', `${quote(value)} is not a digest of the form sha256:<lower-case hex>`);
   }
-  return digest;
+  return DIGEST_PATTERN.test(digest) ? digest : digest.toLowerCase();
+}
+
+/** How a domain error code reaches the client: an API code and, where the domain's message is not for clients, ours. */
+type Mapping = { readonly code: ApiErrorCode; readonly message?: string | ((detail: string) => string) } | 'INTERNAL';
+
+const FROM_GRAPH: Record<GraphErrorCode, Mapping> = {
+  UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'the graph database is unavailable or busy; try again shortly' },
+  TIMEOUT: { code: 'QUERY_TIMEOUT', message: 'the query ran past its deadline and was stopped: ask a smaller question' },
+  TOO_LARGE: {
+    code: 'RESULT_TOO_LARGE',
+    message: 'the answer needs more memory than the database allows one query: ask a smaller question',
+  },
+  QUERY_FAILED: 'INTERNAL',
+  MIGRATION_FAILED: 'INTERNAL',
+};
+
+const FROM_INGEST: Record<IngestErrorCode, Mapping> = {
+  QUEUE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'the ingest queue is unavailable; try again shortly' },
+  QUEUE_FULL: { code: 'QUEUE_FULL' },
+  EMPTY_DOCUMENT: { code: 'BAD_REQUEST' },
+  PAYLOAD_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE' },
+  INVALID_JOB: 'INTERNAL',
+};
+
+const FROM_BOM: Record<BomErrorCode, Mapping> = {
+  NOT_FOUND: { code: 'NOT_FOUND' },
+  NOT_A_MODEL: { code: 'BAD_REQUEST' },
+  TOO_LARGE: { code: 'RESULT_TOO_LARGE' },
+  BUSY: { code: 'SERVICE_UNAVAILABLE' },
+  INVALID_BOM: 'INTERNAL',
+};
+
+const FROM_GATE: Record<GateErrorCode, Mapping> = {
+  INVALID_INPUT: { code: 'BAD_REQUEST' },
+  UNKNOWN_POLICY: { code: 'BAD_REQUEST' },
+  NOT_FOUND: { code: 'NOT_FOUND' },
+  // Fail closed: no decision is made while the deploy-policy file cannot be read or is invalid.
+  POLICY_UNREADABLE: { code: 'SERVICE_UNAVAILABLE', message: (detail) => `the deploy policy cannot be used: ${detail}` },
+  POLICY_INVALID: { code: 'SERVICE_UNAVAILABLE', message: (detail) => `the deploy policy cannot be used: ${detail}` },
+};
+
+function mapped(error: Error, mapping: Mapping): ApiError {
+  if (mapping === 'INTERNAL') return internal(error);
+  const { code, message } = mapping;
+  return new ApiError(code, typeof message === 'function' ? message(error.message) : (message ?? error.message));
 }
 
 /**
- * What the client is told about `error`. Domain errors map to their API code; a GraphQL error raised by a resolver is
- * mapped by what it wraps. Anything unknown is INTERNAL (the caller logs it).
+ * What the client is told about `error`. Domain errors map to their API code through the tables above; a GraphQL
+ * error raised by a resolver is mapped by what it wraps. Anything unknown is INTERNAL (the caller logs it).
  */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof GraphQLError && error.originalError) return toApiError(error.originalError);
-  if (error instanceof GraphError) {
-    switch (error.code) {
-      case 'UNAVAILABLE':
-        return new ApiError('SERVICE_UNAVAILABLE', 'the graph database is unavailable or busy; try again shortly');
-      case 'TIMEOUT':
-        return new ApiError('QUERY_TIMEOUT', 'the query ran past its deadline and was stopped: ask a smaller question');
-      case 'TOO_LARGE':
-        return new ApiError(
-          'RESULT_TOO_LARGE',
-          'the answer needs more memory than the database allows one query: ask a smaller question',
-        );
-      default:
-        return internal(error);
-    }
-  }
+  if (error instanceof GraphError) return mapped(error, FROM_GRAPH[error.code]);
+  if (error instanceof IngestError) return mapped(error, FROM_INGEST[error.code]);
+  if (error instanceof BomError) return mapped(error, FROM_BOM[error.code]);
+  if (error instanceof GateError) return mapped(error, FROM_GATE[error.code]);
   if (error instanceof TooManyNodes) {
     return new ApiError(
       'RESULT_TOO_LARGE',
       `${error.message}: ask with a smaller maxDepth or one direction (incidentTrace and modelsTrainedOn page through large answers)`,
     );
-  }
-  if (error instanceof IngestError) {
-    switch (error.code) {
-      case 'QUEUE_UNAVAILABLE':
-        return new ApiError('SERVICE_UNAVAILABLE', 'the ingest queue is unavailable; try again shortly');
-      case 'QUEUE_FULL':
-        return new ApiError('QUEUE_FULL', error.message);
-      case 'EMPTY_DOCUMENT':
-        return new ApiError('BAD_REQUEST', error.message);
-      case 'PAYLOAD_TOO_LARGE':
-        return new ApiError('PAYLOAD_TOO_LARGE', error.message);
-      default:
-        return internal(error);
-    }
-  }
-  if (error instanceof BomError) {
-    switch (error.code) {
-      case 'NOT_FOUND':
-        return new ApiError('NOT_FOUND', error.message);
-      case 'NOT_A_MODEL':
-        return new ApiError('BAD_REQUEST', error.message);
-      case 'TOO_LARGE':
-        return new ApiError('RESULT_TOO_LARGE', error.message);
-      case 'BUSY':
-        return new ApiError('SERVICE_UNAVAILABLE', error.message);
-      default:
-        return internal(error);
-    }
-  }
-  if (error instanceof GateError) {
-    switch (error.code) {
-      case 'INVALID_INPUT':
-      case 'UNKNOWN_POLICY':
-        return new ApiError('BAD_REQUEST', error.message);
-      case 'NOT_FOUND':
-        return new ApiError('NOT_FOUND', error.message);
-      // Fail closed: no decision is made while the deploy-policy file cannot be read or is invalid.
-      case 'POLICY_UNREADABLE':
-      case 'POLICY_INVALID':
-        return new ApiError('SERVICE_UNAVAILABLE', `the deploy policy cannot be used: ${error.message}`);
-      default:
-        return internal(error);
-    }
   }
   return internal(error);
 }

@@ -18,8 +18,9 @@ import { deploymentDecision } from './resolvers/deployment-decision.ts';
 import { lineage } from './resolvers/lineage.ts';
 import { model } from './resolvers/model.ts';
 import { modelsTrainedOn } from './resolvers/models-trained-on.ts';
-import { submission } from './resolvers/submission.ts';
+import { IngestBatch, ingestBatch, submission } from './resolvers/submission.ts';
 import { useQueryLimits, type QueryLimits } from './query-limits.ts';
+import { useRawJson } from './raw-json.ts';
 import { aiBom } from './resolvers/ai-bom.ts';
 import { JSONScalar } from './resolvers/json-scalar.ts';
 import { TraceCache } from './resolvers/trace-cache.ts';
@@ -51,6 +52,7 @@ export function createGraphqlHandler(
         artifact,
         attestation,
         submission,
+        ingestBatch,
         lineage,
         modelsTrainedOn,
         incidentTrace,
@@ -62,6 +64,7 @@ export function createGraphqlHandler(
         incidentWorkloads,
       },
       Mutation: { openIncident, closeIncident },
+      IngestBatch,
       SearchHit: { attestation: searchHitAttestation },
     } satisfies Resolvers,
   });
@@ -87,7 +90,8 @@ export function createGraphqlHandler(
         },
       };
     },
-    plugins: [useQueryLimits(options.limits)],
+    // Answers are written with RawJson text spliced in (raw-json.ts): the AI-BOM is serialised on its export thread.
+    plugins: [useQueryLimits(options.limits), useRawJson()],
     maskedErrors: {
       // One mapper for REST and GraphQL (errors.ts); GraphQL's own errors (bad variables, unknown fields, the limits)
       // are the client's and keep their message, with a code.

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { pingGraph } from '../graph/index.ts';
 import { isSubmissionId, submissionStatus } from '../ingest/index.ts';
 import type { Authorizer } from './auth.ts';
+import { isBatchId, pageOf, readBatch, type BatchLimits } from './batches.ts';
 import { readBody } from './body.ts';
 import type { ApiContext } from './context.ts';
 import { ApiError, quote, toApiError } from './errors.ts';
@@ -40,6 +41,8 @@ export interface HttpOptions {
   readonly maxBodyBytes: number;
   /** largest document accepted when no API tokens are configured (OPEN_INGEST_MAX_BYTES). */
   readonly openIngestMaxBytes: number;
+  /** documents and bytes per batch (BATCH_MAX_DOCUMENTS, BATCH_MAX_BYTES). */
+  readonly batch: Omit<BatchLimits, 'maxDocumentBytes'>;
   readonly server: ServerLimits;
   /** false in a worker-only process: only health and metrics are served. */
   readonly serveApi: boolean;
@@ -114,6 +117,30 @@ export function createHttpServer(context: ApiContext, metrics: Metrics, options:
         status: `/v1/attestations/${submitted.id}`,
       });
       return 'submit';
+    }
+    if (options.serveApi && url.pathname === '/v1/batches') {
+      if (method !== 'POST') throw new ApiError('METHOD_NOT_ALLOWED', 'use POST to submit a batch');
+      auth.require(request, 'ingest');
+      const open = !auth.enabled && options.openIngestMaxBytes < options.maxBodyBytes;
+      const maxDocumentBytes = open ? options.openIngestMaxBytes : options.maxBodyBytes;
+      const origin = url.searchParams.get('origin') ?? headerValue(request, 'x-attestation-origin') ?? 'http';
+      const { documents, refused } = await readBatch(request, { ...options.batch, maxDocumentBytes }, origin);
+      const batch = await context.queue.submitBatch(documents, { collector: 'http-batch', receivedAt: new Date().toISOString() });
+      metrics.countBatch(batch.total, batch.created);
+      sendJson(response, 202, { ...batch, refused, status: `/v1/batches/${batch.id}` });
+      return 'batch-submit';
+    }
+    const batchMatch = /^\/v1\/batches\/([^/]+)$/.exec(url.pathname);
+    if (options.serveApi && batchMatch) {
+      if (method !== 'GET') throw new ApiError('METHOD_NOT_ALLOWED', 'use GET to read a batch');
+      auth.require(request, 'read');
+      const id = batchMatch[1] ?? '';
+      if (!isBatchId(id)) throw new ApiError('BAD_REQUEST', `${quote(id)} is not a batch id`);
+      const { offset, limit } = pageOf(url, MAX_PAGE);
+      const progress = await context.queue.batchProgress(id, offset, limit);
+      if (!progress) throw new ApiError('NOT_FOUND', `no batch ${id} (batches are kept 7 days)`);
+      sendJson(response, 200, progress);
+      return 'batch-status';
     }
     if (options.serveApi && url.pathname.startsWith('/v1/failed')) auth.require(request, 'ingest');
     if (options.serveApi && url.pathname === '/v1/failed') {

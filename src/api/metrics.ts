@@ -6,6 +6,8 @@ export interface Metrics {
   readonly registry: Registry;
   observeRequest(route: string, method: string, status: number, seconds: number): void;
   countSubmission(created: boolean): void;
+  /** a batch of `total` distinct documents, `created` of them new to the queue. */
+  countBatch(total: number, created: number): void;
   countOutcome(outcome: 'verified' | 'rejected' | 'error', code: string | null): void;
 }
 
@@ -29,6 +31,11 @@ export function createMetrics(queue: QueueProbes): Metrics {
     help: 'HTTP request latency by route.',
     labelNames: ['route'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const batches = new Counter({
+    name: 'mpg_batches_total',
+    help: 'Batches submitted (POST /v1/batches); their documents are counted in mpg_submissions_total.',
     registers: [registry],
   });
   const submissions = new Counter({
@@ -99,6 +106,11 @@ export function createMetrics(queue: QueueProbes): Metrics {
     },
     countSubmission(created) {
       submissions.inc({ created: String(created) });
+    },
+    countBatch(total, created) {
+      submissions.inc({ created: 'true' }, created);
+      submissions.inc({ created: 'false' }, total - created);
+      batches.inc();
     },
     countOutcome(outcome, code) {
       outcomes.inc({ outcome, code: code ?? '' });

@@ -1,6 +1,6 @@
-// The worker-thread side of exporter.ts: reads each AI-BOM's subject over its own Neo4j connection and builds and
-// validates the document, so that neither the large Neo4j record nor the schema validation runs on the event loop
-// that answers requests. One message at a time, each under the deadline of the request that asked for it.
+// The worker-thread side of exporter.ts: reads each AI-BOM's subject over its own Neo4j connection, builds and
+// validates the document and serialises it, so that neither the large Neo4j record, the schema validation nor the
+// serialisation runs on the event loop that answers requests. One message at a time, each under the deadline of the request that asked for it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectGraph, GraphError, withQueryScope, type ConnectOptions } from '../graph/index.ts';
 import type { ExportReply, ExportRequest } from './exporter.ts';
@@ -16,7 +16,7 @@ port.on('message', (request: ExportRequest) => {
   const work = (): Promise<object> => exportAiBom(graph, request.digest, request.format, request.options);
   const running = request.deadline === undefined ? work() : withQueryScope({ deadline: request.deadline, signal: NEVER }, work);
   running.then(
-    (document) => port.postMessage({ id: request.id, document } satisfies ExportReply),
+    (document) => port.postMessage({ id: request.id, json: JSON.stringify(document) } satisfies ExportReply),
     (error: unknown) => {
       const { code, message, errors } = error as { code?: unknown; message?: unknown; errors?: unknown };
       port.postMessage({

@@ -1,7 +1,8 @@
 // AI-BOM documents made off the event loop. The AI-BOM of a model with 10,000 packages is one Neo4j record of
 // 10,000 maps to decode, a document to build and schema-validate, about half a second of CPU in all; on the event
 // loop every other request would wait that long. A worker thread (started on first use, restarted after a crash)
-// reads the subject over a Neo4j connection of its own and builds the documents one at a time; a bounded number may
+// reads the subject over a Neo4j connection of its own and builds and serialises the documents one at a time (the
+// JSON text goes into the answer as it is); a bounded number may
 // wait, and a thread that runs out of its memory limit fails only its own document. Graph faults in the thread come
 // back as the GraphError they were (a deadline passed: TIMEOUT; Neo4j down: UNAVAILABLE).
 import { Worker } from 'node:worker_threads';
@@ -23,15 +24,19 @@ export interface ExportRequest extends ExportJob {
 }
 
 export type ExportReply =
-  | { readonly id: number; readonly document: object }
+  | { readonly id: number; readonly json: string }
   | {
       readonly id: number;
       readonly error: { source: 'graph' | 'bom'; code: string; message: string; errors: unknown[] };
     };
 
 export interface BomExporter {
-  /** The AI-BOM of the model `digest`, read and built on the export thread; throws BomError or GraphError. */
-  export(job: ExportJob): Promise<object>;
+  /**
+   * The AI-BOM of the model `digest` as JSON text, read, built and serialised on the export thread (a string crosses
+   * to this thread as one copy; a document of 10,000 components as objects would be rebuilt here piece by piece);
+   * throws BomError or GraphError.
+   */
+  export(job: ExportJob): Promise<string>;
   /** Stops the worker thread (documents still waiting fail). */
   close(): Promise<void>;
 }
@@ -46,7 +51,7 @@ export interface ExporterOptions {
 }
 
 interface Pending {
-  resolve(document: object): void;
+  resolve(json: string): void;
   reject(error: Error): void;
 }
 
@@ -74,7 +79,7 @@ export function createBomExporter(options: ExporterOptions): BomExporter {
       const waiting = pending.get(reply.id);
       if (!waiting) return;
       pending.delete(reply.id);
-      if ('document' in reply) waiting.resolve(reply.document);
+      if ('json' in reply) waiting.resolve(reply.json);
       else waiting.reject(rebuild(reply.error));
     });
     const lost = (why: string, code: BomErrorCode): void => {
@@ -101,7 +106,7 @@ export function createBomExporter(options: ExporterOptions): BomExporter {
       }
       worker ??= start();
       const id = nextId++;
-      return new Promise<object>((resolve, reject) => {
+      return new Promise<string>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         worker?.postMessage({ id, ...job } satisfies ExportRequest);
       });

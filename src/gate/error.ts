@@ -1,5 +1,6 @@
 // The one error class of src/gate: faults and refused input, never a decision (a deny is an answer, with reasons).
 import type { z } from 'zod';
+import { CodedError } from '../coded-error.ts';
 
 export type GateErrorCode =
   /** the deploy-policy file cannot be read. */
@@ -13,14 +14,7 @@ export type GateErrorCode =
   /** no incident with that id. */
   | 'NOT_FOUND';
 
-export class GateError extends Error {
-  readonly code: GateErrorCode;
-  constructor(code: GateErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'GateError';
-    this.code = code;
-  }
-}
+export class GateError extends CodedError<GateErrorCode> {}
 
 /** Every bad member of a zod failure in one sentence: `policies.prod.licenses (expected array), x (unrecognized key)`. */
 export function describeIssues(error: z.ZodError, limit = 8): string {

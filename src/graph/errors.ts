@@ -1,5 +1,6 @@
 // Graph faults are infrastructure errors: the caller retries `UNAVAILABLE`, reports the rest.
 import neo4j from 'neo4j-driver';
+import { CodedError } from '../coded-error.ts';
 
 /**
  * TOO_LARGE: the query needed more memory than the server allows one transaction (not worth retrying as is).
@@ -27,14 +28,7 @@ const TIMEOUT_CODES = new Set([
 /** The driver's own error when the pool has no free connection in time (it carries no Neo4j status code). */
 const POOL_EXHAUSTED = /^Connection acquisition timed out/;
 
-export class GraphError extends Error {
-  readonly code: GraphErrorCode;
-  constructor(code: GraphErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'GraphError';
-    this.code = code;
-  }
-
+export class GraphError extends CodedError<GraphErrorCode> {
   /** True when trying again later may succeed (the database is down, restarting or overloaded). */
   get retryable(): boolean {
     return this.code === 'UNAVAILABLE';

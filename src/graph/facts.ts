@@ -40,14 +40,25 @@ export interface AttestationRecord {
 }
 
 /**
- * `Model` and `Dataset` are explicit claims (SLSA roles, cards). `SignedRoot` is an OMS root digest: OMS
- * signs models and datasets alike, so it becomes a Model only while no evidence says it is a Dataset.
+ * `Model` and `Dataset` are claims about what an artifact is, each as strong as its `rank`; `SignedRoot` is a
+ * manifest root (an OMS signature): a default claim that it is a Model, and a root whose files statements may name;
+ * `File` is a file a manifest lists (it follows from `contains`).
  */
 export type ArtifactLabel = 'Model' | 'Dataset' | 'File' | 'SignedRoot';
+
+/**
+ * How strong a Model or Dataset claim is (docs/LINEAGE.md, "Kind"): the artifact's own word (its own card, an
+ * explicit `annotations.role` on it, an Atlas claim) > how another document uses it (a `base-model` or `dataset`
+ * dependency, another model's card, an evaluation) > what the kind of the run that produced it implies > a default
+ * (an OMS root, the output of a run of unknown kind).
+ */
+export type KindRank = 'own' | 'usage' | 'run' | 'default';
 
 export interface ArtifactFact {
   readonly digest: DigestString;
   readonly labels: readonly ArtifactLabel[];
+  /** the strength of the Model or Dataset label; `own` when absent. */
+  readonly rank?: KindRank;
   /** a human name when the evidence gives one (OMS subject name, SLSA resource name). */
   readonly name?: string;
 }
@@ -121,9 +132,10 @@ export interface EdgeFact {
 }
 
 /**
- * A dependency whose role the document does not state: its edge type is decided in the write
- * transaction from what the graph already knows of `to` — a Model gives DERIVED_FROM {how},
- * a Dataset gives TRAINED_ON, anything else USED {role: input} (docs/LINEAGE.md, "Roles").
+ * A dependency whose edge type follows from what the graph concludes of both ends (docs/LINEAGE.md, "Edges"): a
+ * `base-model` or `dataset` role, or none. Decided in the write transaction and re-typed whenever a kind changes —
+ * into a Model DERIVED_FROM {how}, into a Dataset TRAINED_ON (DERIVED_FROM {how} from a Dataset), anything else
+ * USED {role: input}.
  */
 export interface InferredEdgeFact {
   readonly from: DigestString;
@@ -172,4 +184,10 @@ export interface AttestationFacts {
   readonly edges?: readonly EdgeFact[];
   readonly inferred?: readonly InferredEdgeFact[];
   readonly atlas?: AtlasFacts;
+  /**
+   * Names users use (docs/LINEAGE.md, "Names") that this attestation's dependencies are given by: artifact keys
+   * (`pkg:huggingface/…`, `pkg:github/…`). Where another document binds such a name to one content digest, the
+   * write moves this attestation's facts from the name to that artifact.
+   */
+  readonly references?: readonly DigestString[];
 }

@@ -11,6 +11,7 @@ export type { Migration, MigrationReport } from './migrate.ts';
 export type {
   ArtifactFact,
   ArtifactLabel,
+  KindRank,
   AtlasFacts,
   AtlasKindName,
   AttestationFacts,
@@ -28,10 +29,11 @@ export type {
   RunFact,
   SignerRef,
 } from './facts.ts';
-export { writeAttestation } from './write/attestation.ts';
+export { writeAttestation, writeAttestations } from './write/attestation.ts';
 export type { WriteOutcome } from './write/attestation.ts';
 export { findArtifact, findAttestation } from './read/artifact.ts';
 export type { ArtifactView, AttestationView, FileView } from './read/artifact.ts';
+export { LINEAGE_TYPES } from './views.ts';
 export type { Direction, GraphNode, NodeKind } from './views.ts';
 export { MAX_DEPTH } from './traverse/subgraph.ts';
 export { readLineage } from './traverse/lineage.ts';

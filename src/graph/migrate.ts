@@ -1,9 +1,9 @@
 // Schema migrations: numbered Cypher files applied in order, each exactly once, recorded in the
 // database as (:SchemaMigration {version}). Two processes may start at once (API and worker), so
-// application is serialised by a lease on a lock node; every statement is also idempotent (IF NOT
+// application is serialised by a lock on a lock node; every statement is also idempotent (IF NOT
 // EXISTS, or a data clean-up that only removes) so a crash between a statement and its record is
 // harmless on the next run.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import neo4j from 'neo4j-driver';
@@ -24,7 +24,6 @@ export interface MigrationReport {
 }
 
 const FILE_PATTERN = /^(\d{3,})_([a-z0-9_]+)\.cypher$/;
-const LEASE_MS = 60_000;
 
 /** Reads `NNN_name.cypher` files; statements are separated by `;` at line ends, `//` comment lines dropped. */
 export async function readMigrations(dir: string): Promise<Migration[]> {
@@ -54,36 +53,18 @@ export async function readMigrations(dir: string): Promise<Migration[]> {
 }
 
 /**
- * Applies the pending migrations under the lease. `timeoutMs` bounds the wait for another process's lease; `leaseMs`
- * is the lease's length (tests shorten it), renewed while this process migrates.
+ * Applies the pending migrations while holding the migration lock. `timeoutMs` bounds the wait for another process
+ * that holds it.
  */
-export async function applyMigrations(
-  graph: GraphConnection,
-  dir: string,
-  timeoutMs = 120_000,
-  leaseMs = LEASE_MS,
-): Promise<MigrationReport> {
+export async function applyMigrations(graph: GraphConnection, dir: string, timeoutMs = 120_000): Promise<MigrationReport> {
   const migrations = await readMigrations(dir);
   try {
     await bootstrap(graph);
-    const holder = randomUUID();
-    await acquireLease(graph, holder, timeoutMs, leaseMs);
-    // A data migration can outlast the lease on a large graph; if it lapsed, a second process would take it and run
-    // the same migration, and one of the two would fail recording it. Renewed at a third of its length.
-    const renewal = setInterval(() => {
-      renewLease(graph, holder, leaseMs).catch(() => {
-        // A failed renewal is retried at the next tick; the migration's own statements report a lost database.
-      });
-    }, leaseMs / 3);
+    const release = await holdLock(graph, timeoutMs);
     try {
       return await applyPending(graph, migrations);
     } finally {
-      clearInterval(renewal);
-      await writeStatement(
-        graph,
-        `MATCH (l:SchemaMigrationLock {id: 'schema'}) WHERE l.holder = $holder SET l.holder = null, l.expiresAt = 0`,
-        { holder },
-      );
+      await release();
     }
   } catch (error) {
     if (error instanceof GraphError) throw error;
@@ -105,36 +86,42 @@ async function bootstrap(graph: GraphConnection): Promise<void> {
       if (!code.startsWith('Neo.ClientError.Schema.')) throw error;
     }
   }
+  await writeStatement(graph, `MERGE (:SchemaMigrationLock {id: 'schema'})`);
 }
 
-async function renewLease(graph: GraphConnection, holder: string, leaseMs: number): Promise<void> {
-  await writeStatement(
-    graph,
-    `MATCH (l:SchemaMigrationLock {id: 'schema'}) WHERE l.holder = $holder SET l.expiresAt = $expiresAt`,
-    { holder, expiresAt: Date.now() + leaseMs },
-  );
-}
-
-async function acquireLease(graph: GraphConnection, holder: string, timeoutMs: number, leaseMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const now = Date.now();
-    // Write-locked before the holder is read: two processes reading the free lock at once would both take it.
-    const records = await writeStatement(
-      graph,
-      `MERGE (l:SchemaMigrationLock {id: 'schema'})
-       SET l._lock = true
-       REMOVE l._lock
-       WITH l WHERE l.holder IS NULL OR l.holder = $holder OR l.expiresAt < $now
-       SET l.holder = $holder, l.expiresAt = $expiresAt
-       RETURN l.holder AS holder`,
-      { holder, now, expiresAt: now + leaseMs },
+/**
+ * The lock is Neo4j's own write lock on the lock node, held by a transaction left open for as long as this process
+ * migrates and then rolled back. A second process blocks on the same node until it is released; if the holder dies,
+ * its connection closes and Neo4j rolls the transaction back, so the lock cannot outlive its holder, and it cannot
+ * lapse under a holder that is only slow (as a timed lease could on a loaded machine, letting two processes run the
+ * same migration).
+ */
+async function holdLock(graph: GraphConnection, timeoutMs: number): Promise<() => Promise<void>> {
+  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
+  const transaction = session.beginTransaction();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new GraphError('MIGRATION_FAILED', 'timed out waiting for another process to finish migrating')),
+      timeoutMs,
     );
-    if (records.length === 1) return;
-    if (Date.now() > deadline)
-      throw new GraphError('MIGRATION_FAILED', 'timed out waiting for another process to finish migrating');
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  });
+  try {
+    await Promise.race([transaction.run(`MATCH (l:SchemaMigrationLock {id: 'schema'}) SET l.heldSince = timestamp()`), timedOut]);
+  } catch (error) {
+    // Still waiting or failed: the caller closes the driver, which drops the connection and the waiting transaction.
+    void session.close().catch(() => undefined);
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
+  return async () => {
+    try {
+      await transaction.rollback();
+    } finally {
+      await session.close();
+    }
+  };
 }
 
 /**

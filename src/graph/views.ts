@@ -12,6 +12,9 @@ export const LINEAGE_TYPES = [
   'PRODUCED_BY',
   'CONTAINS',
   'RAN_ON',
+  // a name users use (a Hugging Face repository or git commit) and the content-identified artifact one document binds
+  // it to, written both ways so a question starting from either reaches what depends on the other
+  'SAME_AS',
 ] as const;
 export type LineageType = (typeof LINEAGE_TYPES)[number];
 
@@ -24,11 +27,11 @@ export const REL = Object.fromEntries(LINEAGE_TYPES.map((type) => [type, type]))
 /** Which relationship types each question follows. */
 export const FOLLOWS = {
   /** a lineage answer: what an artifact came from and what came from it (not the files it contains). */
-  lineage: ['DERIVED_FROM', 'TRAINED_ON', 'BUILT_WITH', 'USED', 'EVALUATED_ON', 'PRODUCED_BY'],
+  lineage: ['DERIVED_FROM', 'TRAINED_ON', 'BUILT_WITH', 'USED', 'EVALUATED_ON', 'PRODUCED_BY', 'SAME_AS'],
   /** an incident trace: a model depends on what it was derived from, trained on, built with, used, or contains. */
-  dependency: ['DERIVED_FROM', 'TRAINED_ON', 'BUILT_WITH', 'USED', 'CONTAINS'],
+  dependency: ['DERIVED_FROM', 'TRAINED_ON', 'BUILT_WITH', 'USED', 'CONTAINS', 'SAME_AS'],
   /** "which models came from this dataset": datasets derived from it, models trained on those, and fine-tunes. */
-  training: ['DERIVED_FROM', 'TRAINED_ON'],
+  training: ['DERIVED_FROM', 'TRAINED_ON', 'SAME_AS'],
 } as const satisfies Record<string, readonly LineageType[]>;
 
 export type NodeKind = 'MODEL' | 'DATASET' | 'FILE' | 'PACKAGE' | 'RUN' | 'BUILDER' | 'ARTIFACT';

@@ -4,15 +4,19 @@
 // strips it then), finished jobs are kept for a bounded time and number, and new documents are refused with
 // QUEUE_FULL while Redis is near its memory limit, before Redis itself would refuse every write.
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { batchStore, type BatchProgress } from './batch.ts';
 import { IngestError } from './errors.ts';
-import { memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
+import { batchLocks, isOutOfMemory, memoryGauge, mib, submitLocks, type QueueMemory } from './queue-guards.ts';
+import { connectRedis, pingAll, type RedisClient } from './redis.ts';
 import { jobIdFor, submissionId, type SubmissionMeta } from './submission.ts';
 
 export type { QueueMemory } from './queue-guards.ts';
 
 export const JOB_NAME = 'attestation';
+/** Jobs added to Redis per round trip when a batch is queued. */
+const ADD_CHUNK = 500;
 
 const meta = { origin: z.string(), collector: z.string(), receivedAt: z.string() };
 /**
@@ -33,15 +37,22 @@ export const RETENTION = {
 
 export interface QueueOptions {
   readonly redisUrl: string;
+  /** seed nodes of a Redis Cluster (`host:port`); when given, `redisUrl` is not used. */
+  readonly clusterNodes?: readonly string[];
+  /** BullMQ key prefix (default `bull`); on a cluster it must carry a hash tag such as `{mpg}` (src/ingest/redis.ts). */
+  readonly prefix?: string;
   readonly queueName: string;
   readonly attempts: number;
   /** first retry delay in ms, doubled for each later retry (default 1000). */
   readonly backoffMs?: number;
   /**
-   * Share of Redis `maxmemory` above which new documents are refused with QUEUE_FULL (default 0.8); the rest is
-   * headroom for the jobs already queued to finish. Without a `maxmemory` nothing is refused.
+   * Share of Redis `maxmemory` at which new documents are refused with QUEUE_FULL (default 0.8), counting what the
+   * document would add; the rest is headroom for the jobs already queued to finish. Without a `maxmemory` nothing is
+   * refused.
    */
   readonly memoryHighWater?: number;
+  /** Share of Redis `maxmemory` below which refused documents are taken again (default 0.7, at most memoryHighWater). */
+  readonly memoryLowWater?: number;
   /** called with Redis connection errors of the queue (BullMQ reconnects by itself), for the log. */
   readonly onError?: (error: Error) => void;
 }
@@ -53,6 +64,22 @@ export interface Submitted {
    * (queued, running or finished within the retention time), however many arrive at once.
    */
   readonly created: boolean;
+}
+
+/** One document of a batch: its exact bytes and where it came from. */
+export interface BatchDocument {
+  readonly document: Uint8Array;
+  readonly origin: string;
+}
+
+export interface SubmittedBatch {
+  readonly id: string;
+  /** distinct documents taken (a document given twice in the batch counts once). */
+  readonly total: number;
+  /** documents given more than once in the batch, beyond the first. */
+  readonly duplicates: number;
+  /** documents the queue did not know (no job queued, running or finished within the retention time). */
+  readonly created: number;
 }
 
 export type JobState = 'queued' | 'processing' | 'completed' | 'failed';
@@ -78,6 +105,10 @@ export interface IngestQueue {
   /** Moves every job failed now back to waiting with a fresh set of attempts; returns how many it moved. */
   replayFailed(): Promise<number>;
   submit(document: Uint8Array, meta: SubmissionMeta): Promise<Submitted>;
+  /** Queues many documents as one batch whose progress is one read (docs/INGEST.md). */
+  submitBatch(documents: readonly BatchDocument[], meta: Omit<SubmissionMeta, 'origin'>): Promise<SubmittedBatch>;
+  /** Counts by state and by rejection code, and the rejected and failed documents from `offset` (at most `limit`). */
+  batchProgress(id: string, offset: number, limit: number): Promise<BatchProgress | null>;
   jobStatus(id: string): Promise<JobStatus | null>;
   /** Jobs waiting, running or delayed for retry: the backlog a metrics endpoint reports. */
   depth(): Promise<number>;
@@ -90,12 +121,10 @@ export interface IngestQueue {
 export function createIngestQueue(options: QueueOptions): IngestQueue {
   // The producer fails fast when Redis is down (no offline queue) so an HTTP client gets 503 now,
   // rather than a request that hangs until Redis returns.
-  const connection = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  connection.on('error', () => {
-    // Connection errors surface on the commands that fail, and once through the queue's listener below.
-  });
+  const connection = connectRedis(redisTarget(options), { offlineQueue: false, maxRetriesPerRequest: 1 });
   const queue = new Queue<JobData>(options.queueName, {
     connection,
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     defaultJobOptions: {
       attempts: options.attempts,
       backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },
@@ -106,12 +135,36 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
   // Without a listener, BullMQ's Queue prints every Redis error as a multi-line stack on stderr.
   queue.on('error', (error) => options.onError?.(error));
   // The queue's connection once it is ready (without an offline queue, commands before then would fail at once).
-  const client = async (): Promise<Redis> => {
+  const client = async (): Promise<RedisClient> => {
     await queue.waitUntilReady();
     return connection;
   };
-  const memory = memoryGauge(client, options.memoryHighWater ?? 0.8);
-  const locks = submitLocks(client, (jobId) => queue.toKey(`submitting:${jobId}`));
+  const memory = memoryGauge(client, {
+    highWater: options.memoryHighWater ?? 0.8,
+    lowWater: options.memoryLowWater ?? 0.7,
+  });
+  const lockKey = (jobId: string): string => queue.toKey(`submitting:${jobId}`);
+  const locks = submitLocks(client, lockKey);
+  const manyLocks = batchLocks(client, lockKey);
+  const batches = batchStore(client, { key: (name) => queue.toKey(name) });
+  const queueFull = (room: QueueMemory): IngestError =>
+    new IngestError(
+      'QUEUE_FULL',
+      `the ingest queue is near its memory limit (Redis uses ${mib(room.usedBytes)} of ${mib(room.maxBytes ?? 0)}); try again once the backlog has drained`,
+    );
+
+  // Redis past its limit refuses every write, the locks' included: full, not unreachable.
+  const outOfMemory = (what: string, cause: unknown): IngestError => {
+    memory.exhausted();
+    return new IngestError('QUEUE_FULL', `Redis refused ${what} for lack of memory; try again once the backlog has drained`, {
+      cause,
+    });
+  };
+  const removeFinished = (jobId: string): Promise<boolean> =>
+    queue.remove(jobId).then(
+      () => true,
+      () => false,
+    );
 
   return {
     async submit(document, meta) {
@@ -133,23 +186,83 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
             // Still waiting or running: the same document is the same submission.
             if (state !== 'completed' && state !== 'failed') return { id, created: false };
           }
-          const room = await memory.read();
-          if (room.full) {
-            throw new IngestError(
-              'QUEUE_FULL',
-              `the ingest queue is near its memory limit (Redis uses ${mib(room.usedBytes)} of ${mib(room.maxBytes ?? 0)}); try again once the backlog has drained`,
-            );
-          }
+          const room = await memory.admit(document.byteLength);
+          if (room.full) throw queueFull(room);
           // Finished: a resubmission asks for a fresh verdict under the trust policy in force now (a key may have
           // been added or revoked). The write is idempotent, so nothing else changes.
           if (existing) await existing.remove();
           const data: JobData = { document: Buffer.from(document).toString('base64'), ...meta };
           await queue.add(JOB_NAME, data, { jobId });
+          memory.added(document.byteLength);
           return { id, created: existing === undefined };
         });
       } catch (error) {
         if (error instanceof IngestError) throw error;
+        if (isOutOfMemory(error)) throw outOfMemory(id, error);
         throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue ${id}: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async submitBatch(documents, meta) {
+      const byId = new Map<string, BatchDocument>();
+      for (const doc of documents) {
+        if (doc.document.byteLength === 0) throw new IngestError('EMPTY_DOCUMENT', `the document from ${doc.origin} is empty`);
+        const id = submissionId(doc.document);
+        if (!byId.has(id)) byId.set(id, doc);
+      }
+      const id = randomUUID();
+      const bytes = [...byId.values()].reduce((sum, doc) => sum + doc.document.byteLength, 0);
+      try {
+        const room = await memory.admit(bytes);
+        if (room.full) throw queueFull(room);
+        const ids = [...byId.keys()];
+        // Watching first, then queuing: see batch.ts for why no verdict can then be missed.
+        await batches.open(id, new Map(ids.map((doc) => [doc, byId.get(doc)?.origin ?? ''])));
+        // Under the per-document submission locks (shared with single submissions), so that of concurrent
+        // submissions of a new document exactly one counts it as created and queues it.
+        const created = await manyLocks.holdAll(ids.map(jobIdFor), async (held) => {
+          const mine = ids.filter((doc) => held.has(jobIdFor(doc)));
+          const redis = await client();
+          const states = await redis
+            .pipeline(mine.map((doc) => ['hmget', queue.toKey(jobIdFor(doc)), 'timestamp', 'finishedOn']))
+            .exec();
+          const fresh: string[] = [];
+          let createdHere = 0;
+          for (const [index, doc] of mine.entries()) {
+            const [timestamp, finishedOn] = (states?.[index]?.[1] ?? []) as (string | null | undefined)[];
+            if (timestamp == null) createdHere++;
+            // Queued or running: watched, not queued again.
+            else if (finishedOn == null) continue;
+            // Finished: a fresh verdict under the policy in force now. Not removable when it is running again already
+            // (queued by a submission since): the batch watches that run instead.
+            else if (!(await removeFinished(jobIdFor(doc)))) continue;
+            fresh.push(doc);
+          }
+          await batches.clearResults(fresh);
+          for (let start = 0; start < fresh.length; start += ADD_CHUNK) {
+            await queue.addBulk(
+              fresh.slice(start, start + ADD_CHUNK).map((doc) => {
+                const { document, origin } = byId.get(doc) as BatchDocument;
+                const data: JobData = { document: Buffer.from(document).toString('base64'), origin, ...meta };
+                return { name: JOB_NAME, data, opts: { jobId: jobIdFor(doc) } };
+              }),
+            );
+          }
+          return createdHere;
+        });
+        memory.added(bytes);
+        await batches.collect(id, ids);
+        return { id, total: ids.length, duplicates: documents.length - ids.length, created };
+      } catch (error) {
+        if (error instanceof IngestError) throw error;
+        if (isOutOfMemory(error)) throw outOfMemory('the batch', error);
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not enqueue the batch: ${errorMessage(error)}`, { cause: error });
+      }
+    },
+    async batchProgress(id, offset, limit) {
+      try {
+        return await batches.progress(id, offset, limit);
+      } catch (error) {
+        throw new IngestError('QUEUE_UNAVAILABLE', `could not read batch ${id}: ${errorMessage(error)}`, { cause: error });
       }
     },
     async memory() {
@@ -225,7 +338,7 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
     },
     async ping() {
       try {
-        await connection.ping();
+        await pingAll(connection);
       } catch (error) {
         throw new IngestError('QUEUE_UNAVAILABLE', `redis ping: ${errorMessage(error)}`, { cause: error });
       }
@@ -235,6 +348,13 @@ export function createIngestQueue(options: QueueOptions): IngestQueue {
       connection.disconnect();
     },
   };
+}
+
+/** Where the queue's Redis is, from the options of the queue or the worker. */
+export function redisTarget(options: { readonly redisUrl: string; readonly clusterNodes?: readonly string[] | undefined }) {
+  return options.clusterNodes && options.clusterNodes.length > 0
+    ? { clusterNodes: options.clusterNodes }
+    : { url: options.redisUrl };
 }
 
 function toJobState(state: string): JobState {

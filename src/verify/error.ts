@@ -1,6 +1,7 @@
 // The one error class of src/verify. It is for faults, never for bad evidence: a document that fails verification
 // is a Rejected result (stored in the graph with its code), while an unreadable trust-policy file or a bug is a
 // VerifyError (the caller cannot go on).
+import { CodedError } from '../coded-error.ts';
 
 export type VerifyErrorCode =
   /** the trust-policy file (or a file it names) cannot be read. */
@@ -12,12 +13,4 @@ export type VerifyErrorCode =
   /** an unexpected exception inside the verifier: a bug, reported rather than turned into a verdict. */
   | 'INTERNAL';
 
-export class VerifyError extends Error {
-  readonly code: VerifyErrorCode;
-
-  constructor(code: VerifyErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'VerifyError';
-    this.code = code;
-  }
-}
+export class VerifyError extends CodedError<VerifyErrorCode> {}

@@ -14,6 +14,7 @@ import type { RunningService } from '../../src/main.ts';
 import { verifyDocument, type Verified } from '../../src/verify/index.ts';
 import { ATLAS_FIXTURES, ATLAS_URNS, atlasDocument, atlasFile, atlasPolicy, type AtlasDocumentName } from '../support/atlas.ts';
 import { graphql, integrationEnv, startTestService, waitForSubmission, writeTrustPolicy } from '../support/service.ts';
+import { random, shuffle } from '../support/seeded.ts';
 
 const LIFECYCLE: readonly AtlasDocumentName[] = [
   'dataset-raw',
@@ -138,19 +139,7 @@ describe('the Atlas CLI lifecycle', () => {
       { attestations: OWNED.attestations },
       { database: 'neo4j' },
     );
-    return records
-      .map((r) => [
-        r.get('type'),
-        r.get('from'),
-        r.get('to'),
-        r.get('how'),
-        r.get('role'),
-        r.get('pinned'),
-        r.get('cites'),
-        r.get('path'),
-        (r.get('evidence') as string[]).sort(),
-      ])
-      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return canonical(records, ['type', 'from', 'to', 'how', 'role', 'pinned', 'cites', 'path']);
   }
 
   /** The typed lineage edges among the lifecycle's roots (the expectation above). */
@@ -163,16 +152,7 @@ describe('the Atlas CLI lifecycle', () => {
       { roots },
       { database: 'neo4j' },
     );
-    return records
-      .map((r) => [
-        r.get('type'),
-        r.get('from'),
-        r.get('to'),
-        r.get('how'),
-        r.get('role'),
-        (r.get('evidence') as string[]).sort(),
-      ])
-      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return canonical(records, ['type', 'from', 'to', 'how', 'role']);
   }
 
   before(async () => {
@@ -364,7 +344,7 @@ describe('the Atlas CLI lifecycle', () => {
 
   it('builds the same graph whatever the arrival order', async () => {
     const forward = await dump();
-    for (const order of [[...LIFECYCLE].reverse(), shuffled(LIFECYCLE, 11)]) {
+    for (const order of [[...LIFECYCLE].reverse(), shuffle(LIFECYCLE, random(11))]) {
       await clean();
       await ingest([...order, 'finetuned-model.relinked']);
       assert.deepEqual(await dump(), forward, order.join(' '));
@@ -390,14 +370,9 @@ describe('the Atlas CLI lifecycle', () => {
   });
 });
 
-/** A fixed permutation (a small LCG), so a failure names an order that can be replayed. */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let state = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    const j = state % (i + 1);
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
+/** Rows of the named columns and the sorted `evidence` column, sorted: comparable whatever order Neo4j returns. */
+function canonical(records: readonly { get(key: string): unknown }[], columns: readonly string[]): unknown[] {
+  return records
+    .map((r) => [...columns.map((column) => r.get(column)), [...(r.get('evidence') as string[])].sort()])
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }

@@ -15,7 +15,8 @@ import { promisify } from 'node:util';
 import type { RunningService } from '../../src/main.ts';
 import { lineageCorpus } from '../support/corpus.ts';
 import { REPO_ROOT } from '../support/paths.ts';
-import { freePort, startRedis, type RedisProcess } from '../support/redis-process.ts';
+import { freePort } from '../support/free-port.ts';
+import { startRedis, type RedisProcess } from '../support/redis-process.ts';
 import { integrationEnv, policyFileFor, startTestService, waitForSubmission } from '../support/service.ts';
 import { startServiceProcess, type ServiceProcess } from '../support/worker-process.ts';
 

@@ -309,25 +309,21 @@ describe('hostile requests while a normal client keeps asking', () => {
     );
   });
 
-  it(
-    'the AI-BOM (CycloneDX 1.7) of a model with 10,000 dependencies: a valid document, built beside the event loop',
-    { todo: 'unfinished (issue 14): failed on the 2-core dev machine at load 8-12 on 2026-12-02; see the issue note' },
-    async () => {
-      await hostile(
-        'AI-BOM of 10,000 dependencies',
-        QUERY_TIMEOUT_MS + SLACK_MS,
-        () =>
-          graphql(state.service.url, 'query($d:String!){aiBom(digest:$d,format:CYCLONEDX_1_7)}', {
-            d: `sha256:${bomModel.root}`,
-          }),
-        (a) => {
-          assert.equal(a.code, null, JSON.stringify(a.body).slice(0, 300));
-          const libraries = a.body.data.aiBom.components.filter((c: { type: string }) => c.type === 'library');
-          assert.equal(libraries.length, 10_000);
-        },
-      );
-    },
-  );
+  it('the AI-BOM (CycloneDX 1.7) of a model with 10,000 dependencies: a valid document, built beside the event loop', async () => {
+    await hostile(
+      'AI-BOM of 10,000 dependencies',
+      QUERY_TIMEOUT_MS + SLACK_MS,
+      () =>
+        graphql(state.service.url, 'query($d:String!){aiBom(digest:$d,format:CYCLONEDX_1_7)}', {
+          d: `sha256:${bomModel.root}`,
+        }),
+      (a) => {
+        assert.equal(a.code, null, JSON.stringify(a.body).slice(0, 300));
+        const libraries = a.body.data.aiBom.components.filter((c: { type: string }) => c.type === 'library');
+        assert.equal(libraries.length, 10_000);
+      },
+    );
+  });
 
   it('a malformed percent-encoding and a 60 KB digest: 400 INVALID_DIGEST with a short message', async () => {
     const auth = { authorization: `Bearer ${READ}` };
@@ -351,51 +347,47 @@ describe('hostile requests while a normal client keeps asking', () => {
     );
   });
 
-  it(
-    'maximum-size uploads until Redis is near full: QUEUE_FULL, and /readyz and /metrics say so',
-    { todo: 'unfinished (issue 14): failed on the 2-core dev machine at load 8-12 on 2026-12-02; see the issue note' },
-    async () => {
-      // Distinct documents of just under MAX_BODY_BYTES, made without blocking this process's event loop for long
-      // (it also runs the normal client, whose latencies would otherwise include this side's pauses).
-      const submit = (): Promise<Answer> => {
-        const body = Buffer.alloc(MAX_BODY_BYTES - 100, 0x61);
-        body.write(`{"id":"${randomUUID()}","padding":"`);
-        body.write('"}', body.length - 2);
-        return timed(() =>
-          fetch(`${state.service.url}/v1/attestations`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${INGEST}` },
-            body,
-          }),
-        );
-      };
-      let accepted = 0;
-      await hostile(
-        'uploads until QUEUE_FULL',
-        60_000,
-        async () => {
-          const started = performance.now();
-          for (let i = 0; i < 40; i++) {
-            const answer = await submit();
-            if (answer.status !== 202) return { ...answer, ms: performance.now() - started };
-            accepted++;
-          }
-          assert.fail('40 uploads of 4 MiB were all accepted by a Redis of 96 MB');
-        },
-        (a) => {
-          assert.equal(a.status, 503);
-          assert.equal(a.code, 'QUEUE_FULL');
-          assert.ok(accepted >= 5, `${accepted} uploads were taken before the queue was full`);
-        },
+  it('maximum-size uploads until Redis is near full: QUEUE_FULL, and /readyz and /metrics say so', async () => {
+    // Distinct documents of just under MAX_BODY_BYTES, made without blocking this process's event loop for long
+    // (it also runs the normal client, whose latencies would otherwise include this side's pauses).
+    const submit = (): Promise<Answer> => {
+      const body = Buffer.alloc(MAX_BODY_BYTES - 100, 0x61);
+      body.write(`{"id":"${randomUUID()}","padding":"`);
+      body.write('"}', body.length - 2);
+      return timed(() =>
+        fetch(`${state.service.url}/v1/attestations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${INGEST}` },
+          body,
+        }),
       );
-      const ready = await timed(() => fetch(`${state.service.url}/readyz`));
-      assert.equal(ready.status, 503);
-      assert.equal(ready.body.checks.queueMemory, 'full');
-      const metrics = await (await fetch(`${state.service.url}/metrics`)).text();
-      assert.match(metrics, /^mpg_queue_memory_full 1$/m);
-      assert.match(metrics, /^mpg_redis_memory_max_bytes 100663296$/m);
-    },
-  );
+    };
+    let accepted = 0;
+    await hostile(
+      'uploads until QUEUE_FULL',
+      60_000,
+      async () => {
+        const started = performance.now();
+        for (let i = 0; i < 40; i++) {
+          const answer = await submit();
+          if (answer.status !== 202) return { ...answer, ms: performance.now() - started };
+          accepted++;
+        }
+        assert.fail('40 uploads of 4 MiB were all accepted by a Redis of 96 MB');
+      },
+      (a) => {
+        assert.equal(a.status, 503);
+        assert.equal(a.code, 'QUEUE_FULL');
+        assert.ok(accepted >= 5, `${accepted} uploads were taken before the queue was full`);
+      },
+    );
+    const ready = await timed(() => fetch(`${state.service.url}/readyz`));
+    assert.equal(ready.status, 503);
+    assert.equal(ready.body.checks.queueMemory, 'full');
+    const metrics = await (await fetch(`${state.service.url}/metrics`)).text();
+    assert.match(metrics, /^mpg_queue_memory_full 1$/m);
+    assert.match(metrics, /^mpg_redis_memory_max_bytes 100663296$/m);
+  });
 
   it('slow clients: headers or a body that never finish are cut off; silent connections beyond the cap are closed', async () => {
     const slowHeaders = await stalled(state.service.url, 'POST /v1/attestations HTTP/1.1\r\nHost: x\r\nX-Slow: ');

@@ -19,6 +19,7 @@ import { REPO_ROOT } from '../support/paths.ts';
 import { openGraph, payloadOf, read, scenarioProblems, scenarioSnapshot } from '../support/scenario-graph.ts';
 import { buildScenario, signerFromPem, type Expected, type Scenario, type ScenarioKeys } from '../support/scenario.ts';
 import { integrationEnv, startTestService, waitForSubmission } from '../support/service.ts';
+import { random, shuffle } from '../support/seeded.ts';
 
 const DIR = path.join(REPO_ROOT, 'test/fixtures/scenario');
 const committed: Scenario = (() => {
@@ -30,27 +31,6 @@ const keys: ScenarioKeys = {
   pipeline: signerFromPem(readFileSync(path.join(DIR, 'keys/pipeline.key.pem'), 'utf8')),
   attacker: signerFromPem(readFileSync(path.join(DIR, 'keys/attacker.key.pem'), 'utf8')),
 };
-
-/** mulberry32: a small seeded PRNG, so a failing order can be replayed from its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle<T>(items: readonly T[], next: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
 async function submit(url: string, body: string): Promise<string> {
   const response = await fetch(`${url}/v1/attestations`, {

@@ -7,8 +7,7 @@
 // (test/support/private-neo4j.ts). A test-only migration writes a probe node with CREATE, so running it twice would
 // show as two nodes, not only as a second record refused by the version constraint.
 //
-// Mutation check (by hand, reverted): with the lease removed (acquireLease in src/graph/migrate.ts returning at
-// once), both processes apply every migration: one of them fails recording the first version (the constraint on
+// Mutation check (by hand, reverted): with the lock removed (holdLock in src/graph/migrate.ts returning at once), both processes apply every migration: one of them fails recording the first version (the constraint on
 // SchemaMigration.version), and the probe migration runs in both (two probe nodes).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -31,12 +30,8 @@ interface Outcome {
 }
 
 /** Starts a migrating process; it connects, says ready, and waits for `go()`. */
-function migrator(uri: string, dir: string, leaseMs?: number): { ready: Promise<void>; go(): void; done: Promise<Outcome> } {
-  const args = [
-    path.join(REPO_ROOT, 'test/support/migrate-process.ts'),
-    dir,
-    ...(leaseMs === undefined ? [] : [String(leaseMs)]),
-  ];
+function migrator(uri: string, dir: string): { ready: Promise<void>; go(): void; kill(): void; done: Promise<Outcome> } {
+  const args = [path.join(REPO_ROOT, 'test/support/migrate-process.ts'), dir];
   const child = spawn(process.execPath, args, { env: { ...process.env, NEO4J_URI: uri }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -60,12 +55,12 @@ function migrator(uri: string, dir: string, leaseMs?: number): { ready: Promise<
       } as Outcome);
     }),
   );
-  return { ready, go: () => child.stdin.end('go\n'), done };
+  return { ready, go: () => child.stdin.end('go\n'), kill: () => child.kill('SIGKILL'), done };
 }
 
 /** Two processes released together; both must finish without error. */
-async function twoProcesses(uri: string, dir: string, leaseMs?: number): Promise<[Outcome, Outcome]> {
-  const both = [migrator(uri, dir, leaseMs), migrator(uri, dir, leaseMs)] as const;
+async function twoProcesses(uri: string, dir: string): Promise<[Outcome, Outcome]> {
+  const both = [migrator(uri, dir), migrator(uri, dir)] as const;
   await Promise.all(both.map((m) => m.ready));
   for (const m of both) m.go();
   const outcomes = (await Promise.all(both.map((m) => m.done))) as [Outcome, Outcome];
@@ -134,18 +129,39 @@ describe('migrations from two processes on a fresh database', () => {
     assert.deepEqual((await applyMigrations(graph, dir)).applied, []);
   });
 
-  it('keeps its lease through a migration longer than the lease, so the other process waits instead of re-running it', async () => {
+  it('a process killed while it migrates releases the lock: the next one applies what it left', async () => {
     assert.ok(neo4j);
-    // Takes a second or more, several times the 300 ms lease below.
+    const uri = neo4j.uri;
     await writeFile(
       path.join(dir, '901_slow_test.cypher'),
-      'UNWIND range(1, 30000000) AS i WITH i WHERE i % 7919 = 13 WITH count(*) AS n CREATE (:MigrationProbe {version: 901, n: n});\n',
+      'UNWIND range(1, 60000000) AS i WITH i WHERE i % 7919 = 13 WITH count(*) AS n MERGE (p:MigrationProbe {version: 901}) SET p.n = n;\n',
     );
+    const first = migrator(uri, dir);
+    await first.ready;
+    first.go();
+    // Killed once its slow statement runs, that is while it holds the lock (the needle is a parameter, so this
+    // query does not find itself).
+    const deadline = Date.now() + 60_000;
+    while (
+      (await count(graph, 'SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $needle RETURN count(*) AS n', {
+        needle: ['60000000', 'AS i'].join(') '),
+      })) === 0
+    ) {
+      assert.ok(Date.now() < deadline, 'the first process never started the slow migration');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    first.kill();
+    assert.equal((await first.done).code, null, 'killed by the signal');
+
+    const second = migrator(uri, dir);
+    await second.ready;
     const started = Date.now();
-    const outcomes = await twoProcesses(neo4j.uri, dir, 300);
-    assert.ok(Date.now() - started > 900, `the slow migration took ${Date.now() - started} ms: too fast to outlast the lease`);
-    const runs = outcomes.filter((o) => o.report?.applied.includes('901_slow_test.cypher'));
-    assert.equal(runs.length, 1, 'applied by exactly one process');
+    second.go();
+    const outcome = await second.done;
+    assert.equal(outcome.code, 0, `${outcome.error ?? ''} ${outcome.stderr}`);
+    assert.deepEqual(outcome.report?.applied, ['901_slow_test.cypher']);
+    assert.ok(Date.now() - started < 60_000, 'the lock was released with the dead process, not after a timeout');
+    assert.equal(await count(graph, 'MATCH (m:SchemaMigration {version: 901}) RETURN count(m) AS n'), 1);
     assert.equal(await count(graph, 'MATCH (p:MigrationProbe {version: 901}) RETURN count(p) AS n'), 1);
   });
 });

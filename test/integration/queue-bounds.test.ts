@@ -1,7 +1,7 @@
 // What the ingest queue keeps in Redis, on the real Redis and Neo4j: a document leaves its job once the graph holds
 // it (the job keeps its id, the digest), a job whose copy is gone completes with the graph's verdict, concurrent
 // submissions of one new document create exactly one job, and near Redis's memory limit new documents are refused
-// with QUEUE_FULL while known ones are still accepted.
+// with QUEUE_FULL while known ones are still accepted, from the high-water mark until below the low-water mark.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +17,7 @@ import {
 } from '../../src/ingest/index.ts';
 import { loadTrustPolicy } from '../../src/verify/index.ts';
 import { lineageCorpus } from '../support/corpus.ts';
+import { startRedis, type RedisProcess } from '../support/redis-process.ts';
 import { integrationEnv, policyFileFor } from '../support/service.ts';
 
 const META = { origin: 'queue-bounds-test', collector: 'test', receivedAt: new Date().toISOString() };
@@ -117,6 +118,104 @@ describe('ingest queue bounds', () => {
       assert.equal((await full.jobStatus(corpus.documents[0]!.id))?.state, 'completed');
     } finally {
       await full.close();
+    }
+  });
+});
+
+// On a Redis of its own with a small maxmemory: how full it is is set here with a filler key of a known size.
+describe('ingest queue memory: a band between the marks, and Redis out of memory is QUEUE_FULL', () => {
+  const MAX = 32 * 1024 * 1024;
+  let redis: RedisProcess;
+  let admin: Redis;
+  let queue: IngestQueue;
+  /** A distinct document of `bytes`. */
+  const document = (bytes: number): Buffer => {
+    const body = Buffer.alloc(bytes, 0x61);
+    body.write(`{"id":"${randomUUID()}","padding":"`);
+    body.write('"}', bytes - 2);
+    return body;
+  };
+  /** Sets the filler key to `share` of maxmemory in 1 MiB appends (one large SET would count twice while it runs). */
+  const fill = async (share: number): Promise<void> => {
+    await admin.del('filler');
+    const chunk = Buffer.alloc(1024 * 1024, 0x62);
+    const used = async (): Promise<number> => Number(/^used_memory:(\d+)/m.exec(await admin.info('memory'))?.[1]);
+    while ((await used()) < share * MAX) await admin.append('filler', chunk);
+  };
+  const refusedFull = (error: unknown): boolean => error instanceof IngestError && error.code === 'QUEUE_FULL';
+
+  before(async () => {
+    redis = await startRedis({ maxmemory: String(MAX) });
+    admin = new Redis(redis.url, { maxRetriesPerRequest: null });
+    queue = createIngestQueue({
+      redisUrl: redis.url,
+      queueName: `test-queue-memory-${randomUUID()}`,
+      attempts: 1,
+      memoryHighWater: 0.8,
+      memoryLowWater: 0.5,
+    });
+  });
+  after(async () => {
+    await queue?.close();
+    admin?.disconnect();
+    await redis?.kill();
+  });
+
+  it('refuses a burst of large documents before Redis reaches its limit, and every refusal is QUEUE_FULL', async () => {
+    const outcomes: string[] = [];
+    for (let i = 0; i < 40 && outcomes.at(-1) !== 'QUEUE_FULL'; i++) {
+      // Within one reading of Redis's memory: the documents added meanwhile must count.
+      const answer = await queue.submit(document(1024 * 1024), META).then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof IngestError ? error.code : String(error)),
+      );
+      outcomes.push(answer);
+    }
+    assert.equal(outcomes.at(-1), 'QUEUE_FULL', outcomes.join(' '));
+    assert.ok(outcomes.filter((o) => o === 'accepted').length >= 5, outcomes.join(' '));
+    const memory = await queue.memory();
+    assert.equal(memory.full, true);
+    assert.ok(memory.usedBytes < MAX, `Redis reached its limit: ${memory.usedBytes} of ${MAX}`);
+  });
+
+  it('keeps refusing until Redis is below the low-water mark, then takes documents again', async () => {
+    await admin.flushall();
+    await fill(0.85);
+    assert.equal((await queue.memory()).full, true);
+    await fill(0.65);
+    const between = await queue.memory();
+    assert.ok(between.ratio! > 0.5 && between.ratio! < 0.8, String(between.ratio));
+    assert.equal(between.full, true, 'between the marks it stays full');
+    await assert.rejects(queue.submit(document(1000), META), refusedFull);
+    await fill(0.3);
+    assert.equal((await queue.memory()).full, false);
+    assert.equal((await queue.submit(document(1000), META)).created, true);
+  });
+
+  it('a large document refused below the low-water mark starts the band there: /readyz stays not ready', async () => {
+    await admin.flushall();
+    await fill(0.45);
+    assert.equal((await queue.memory()).full, false);
+    // 0.45 of the limit and a 5 MiB document (counted as twice its base64 copy, 0.44) would pass 0.8: refused, though
+    // Redis is below the low-water mark; a fresh reading must not take documents again at once.
+    await assert.rejects(queue.submit(document(5 * 1024 * 1024), META), refusedFull);
+    assert.equal((await queue.memory()).full, true, 'a fresh reading keeps refusing');
+    await fill(0.3);
+    assert.equal((await queue.memory()).full, true, 'not yet the band below where refusing began');
+    await fill(0.1);
+    assert.equal((await queue.memory()).full, false);
+  });
+
+  it('Redis refusing a write for memory (past maxmemory before the next reading) is QUEUE_FULL, not unavailable', async () => {
+    await admin.flushall();
+    // A reading of an empty Redis, then a limit below what it uses before the queue reads it again.
+    assert.equal((await queue.submit(document(1000), META)).created, true);
+    await admin.config('SET', 'maxmemory', String(512 * 1024));
+    try {
+      await assert.rejects(queue.submit(document(1000), META), refusedFull);
+      assert.equal((await queue.memory()).full, true);
+    } finally {
+      await admin.config('SET', 'maxmemory', String(MAX));
     }
   });
 });

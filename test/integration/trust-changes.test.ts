@@ -274,11 +274,15 @@ describe('trust-policy changes without restart', () => {
     for (const text of [hex(BASE), hex(DS_A), TORCH, hex(A.provenance), hex(A.oms), hex(sha256Of(`M ${run}`))])
       assert.ok(!bom.includes(text), `the AI-BOM no longer names ${text}`);
     for (const text of [hex(DS_SHARED), hex(B.provenance)]) assert.ok(bom.includes(text), `the AI-BOM still names ${text}`);
-    // the model's own record
-    const { data } = await graphql(service.url, 'query ($d: String!) { model(digest: $d) { attestations { digest } } }', {
-      d: ROOT,
-    });
-    assert.deepEqual((data?.['model'] as any).attestations, []);
+    // the model's own record: no verified attestation about it, and no longer a model, since no verified evidence
+    // says it is one (docs/LINEAGE.md, "Kind")
+    const { data } = await graphql(
+      service.url,
+      'query ($d: String!) { model(digest: $d) { digest } artifact(digest: $d) { attestations { digest } } }',
+      { d: ROOT },
+    );
+    assert.equal(data?.['model'], null);
+    assert.deepEqual((data?.['artifact'] as any).attestations, []);
   });
 
   it('verifies them again once key A is trusted again, and the same edges come back', async () => {

@@ -4,10 +4,10 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './paths.ts';
+import { freePort } from './free-port.ts';
 
 const run = promisify(execFile);
 
@@ -17,14 +17,6 @@ export interface PrivateNeo4j {
   stop(): Promise<void>;
   /** stops the server (if running) and deletes its home, pid and log files. */
   remove(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** A private server under .data/neo4j-<name>-<random>; not started until `start()`. */

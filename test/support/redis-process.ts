@@ -2,7 +2,7 @@
 // process on a free port of its own, no persistence, with the memory limit the test asks for. Stopping it is an outage;
 // starting it again brings an empty Redis back on the same port.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.ts';
 
 export interface RedisProcess {
   readonly url: string;
@@ -13,20 +13,23 @@ export interface RedisProcess {
   start(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+export interface RedisProcessOptions {
+  readonly maxmemory?: string;
+  /** the port to listen on (default: a free one). */
+  readonly port?: number;
+  /** working directory (default /tmp): where a cluster node keeps nodes.conf and its append-only file. */
+  readonly dir?: string;
+  /** further redis-server arguments (a cluster node's, persistence). */
+  readonly args?: readonly string[];
 }
 
-export async function startRedis(options: { maxmemory?: string } = {}): Promise<RedisProcess> {
-  const port = await freePort();
+export async function startRedis(options: RedisProcessOptions = {}): Promise<RedisProcess> {
+  const port = options.port ?? (await freePort());
   let child: ChildProcess | null = null;
   const start = async (): Promise<void> => {
     const args = ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'];
-    args.push('--maxmemory', options.maxmemory ?? '256mb', '--maxmemory-policy', 'noeviction', '--dir', '/tmp');
+    args.push('--maxmemory', options.maxmemory ?? '256mb', '--maxmemory-policy', 'noeviction', '--dir', options.dir ?? '/tmp');
+    args.push(...(options.args ?? []));
     const started = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = started;
     await new Promise<void>((resolve, reject) => {

@@ -5,57 +5,58 @@ import { describe, it } from 'node:test';
 import neo4j from 'neo4j-driver';
 import { toGraphError } from '../../src/graph/errors.ts';
 
+/** A driver error as the server (or, with status 'N/A', the driver itself) raises it. */
+const driverError = (message: string, status: string) => new neo4j.Neo4jError(message, status, 'N/A', 'N/A');
+
 describe('toGraphError', () => {
-  it('reports a transaction over the memory limit as TOO_LARGE, not retryable', () => {
-    const error = toGraphError(
-      new neo4j.Neo4jError(
+  const cases = [
+    {
+      what: 'a transaction over the memory limit is TOO_LARGE, not retryable',
+      error: driverError(
         'The allocation of an extra 2.0 MiB would use more than the limit 537.6 MiB. dbms.memory.transaction.total.max threshold reached',
         'Neo.TransientError.General.MemoryPoolOutOfMemoryError',
-        'N/A',
-        'N/A',
       ),
-      'traversing lineage',
-    );
-    assert.equal(error.code, 'TOO_LARGE');
-    assert.equal(error.retryable, false);
-    assert.match(error.message, /^traversing lineage: /);
-  });
-
-  it('keeps other transient errors retryable and the rest as query failures', () => {
-    const deadlock = toGraphError(
-      new neo4j.Neo4jError('deadlock', 'Neo.TransientError.Transaction.DeadlockDetected', 'N/A', 'N/A'),
-      'writing',
-    );
-    assert.equal(deadlock.code, 'UNAVAILABLE');
-    assert.equal(deadlock.retryable, true);
-    const syntax = toGraphError(new neo4j.Neo4jError('bad', 'Neo.ClientError.Statement.SyntaxError', 'N/A', 'N/A'), 'reading');
-    assert.equal(syntax.code, 'QUERY_FAILED');
-    assert.equal(syntax.retryable, false);
-  });
-
-  it("reports a transaction stopped at the request's deadline as TIMEOUT, and an exhausted pool as UNAVAILABLE", () => {
-    const timedOut = toGraphError(
-      new neo4j.Neo4jError(
+      code: 'TOO_LARGE',
+      retryable: false,
+    },
+    {
+      what: 'another transient error (a deadlock) stays retryable',
+      error: driverError('deadlock', 'Neo.TransientError.Transaction.DeadlockDetected'),
+      code: 'UNAVAILABLE',
+      retryable: true,
+    },
+    {
+      what: 'a client error is a query failure',
+      error: driverError('bad', 'Neo.ClientError.Statement.SyntaxError'),
+      code: 'QUERY_FAILED',
+      retryable: false,
+    },
+    {
+      what: "a transaction stopped at the request's deadline is TIMEOUT",
+      error: driverError(
         'The transaction has been terminated. Retry your operation in a new transaction',
         'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration',
-        'N/A',
-        'N/A',
       ),
-      'traversing lineage',
-    );
-    assert.equal(timedOut.code, 'TIMEOUT');
-    assert.equal(timedOut.retryable, false);
-    // The driver's own error: no Neo4j status code, only its message.
-    const pool = toGraphError(
-      new neo4j.Neo4jError(
+      code: 'TIMEOUT',
+      retryable: false,
+    },
+    {
+      // The driver's own error: no Neo4j status code, only its message.
+      what: 'an exhausted connection pool is UNAVAILABLE',
+      error: driverError(
         'Connection acquisition timed out in 10000 ms. Pool status: Active conn count = 100, Idle conn count = 0.',
         'N/A',
-        'N/A',
-        'N/A',
       ),
-      'reading',
-    );
-    assert.equal(pool.code, 'UNAVAILABLE');
-    assert.equal(pool.retryable, true);
-  });
+      code: 'UNAVAILABLE',
+      retryable: true,
+    },
+  ];
+  for (const { what, error, code, retryable } of cases) {
+    it(what, () => {
+      const mapped = toGraphError(error, 'traversing lineage');
+      assert.equal(mapped.code, code);
+      assert.equal(mapped.retryable, retryable);
+      assert.match(mapped.message, /^traversing lineage: /);
+    });
+  }
 });

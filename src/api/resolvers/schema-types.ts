@@ -2,6 +2,7 @@
 // Its length follows the schema and the queries: it is read by the compiler, not by people.
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { SearchHitParent } from './search.ts';
+import type { IngestBatchParent } from './submission.ts';
 import type { ApiContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -142,6 +143,19 @@ export type AuditEvent = {
   readonly id: Scalars['ID']['output'];
 };
 
+/** A document of a batch that did not verify. */
+export type BatchProblem = {
+  /** The rejection code (null for FAILED). */
+  readonly code: Maybe<Scalars['String']['output']>;
+  /** The document's `sha256:` digest. */
+  readonly id: Scalars['String']['output'];
+  readonly message: Maybe<Scalars['String']['output']>;
+  /** Where it came from, as submitted. */
+  readonly origin: Scalars['String']['output'];
+  /** REJECTED or FAILED. */
+  readonly state: SubmissionState;
+};
+
 /** AI-BOM formats. */
 export type BomFormat =
   /** CycloneDX 1.6 ML-BOM (JSON). */
@@ -150,6 +164,12 @@ export type BomFormat =
   | 'CYCLONEDX_1_7'
   /** SPDX 3.0.1 JSON-LD with the AI and Dataset profiles. */
   | 'SPDX_3_0_1';
+
+/** How many documents a reason code rejected. */
+export type CodeCount = {
+  readonly code: Scalars['String']['output'];
+  readonly count: Scalars['Int']['output'];
+};
 
 /** What is compromised. Give exactly one field. */
 export type CompromisedInput = {
@@ -324,6 +344,31 @@ export type IncidentTrace = {
   readonly summary: TraceSummary;
 };
 
+/** A batch of documents submitted together (POST /v1/batches), and how far it has come. */
+export type IngestBatch = {
+  /** When it was submitted (ISO 8601). */
+  readonly createdAt: Scalars['String']['output'];
+  /** Documents the service gave up on after repeated infrastructure faults. */
+  readonly failed: Scalars['Int']['output'];
+  readonly id: Scalars['ID']['output'];
+  /** Documents without a verdict yet. */
+  readonly pending: Scalars['Int']['output'];
+  /** The rejected and failed documents, in the order their verdicts arrived. */
+  readonly problems: ReadonlyArray<BatchProblem>;
+  readonly rejected: Scalars['Int']['output'];
+  /** Rejected documents by reason code. */
+  readonly rejectedByCode: ReadonlyArray<CodeCount>;
+  /** Distinct documents in it. */
+  readonly total: Scalars['Int']['output'];
+  readonly verified: Scalars['Int']['output'];
+};
+
+/** A batch of documents submitted together (POST /v1/batches), and how far it has come. */
+export type IngestBatchProblemsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  offset?: InputMaybe<Scalars['Int']['input']>;
+};
+
 /** A count of nodes of one kind. */
 export type KindCount = {
   /** How many. */
@@ -485,6 +530,8 @@ export type Query = {
   readonly incidentWorkloads: ReadonlyArray<AdmittedWorkload>;
   /** Stored incidents, newest first (state absent = every state). */
   readonly incidents: ReadonlyArray<Incident>;
+  /** A batch's progress (its id is the one POST /v1/batches answered), or null when unknown or older than 7 days. */
+  readonly ingestBatch: Maybe<IngestBatch>;
   /** Lineage of an artifact: what it was built from (UPSTREAM), what was built from it (DOWNSTREAM), or both, up to maxDepth hops (1–20). An answer of more than LINEAGE_MAX_NODES nodes (default 10,000) is refused with RESULT_TOO_LARGE. */
   readonly lineage: Maybe<Lineage>;
   /** A model by its root digest (the subject of its OMS signature), or null when the graph has no such model. */
@@ -549,6 +596,11 @@ export type QueryIncidentWorkloadsArgs = {
 export type QueryIncidentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   state?: InputMaybe<IncidentState>;
+};
+
+/** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
+export type QueryIngestBatchArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** Entry points of the provenance graph. Digests are written `algorithm:hex` in lower case, e.g. `sha256:9f86…`. */
@@ -760,8 +812,10 @@ export type ResolversTypes = {
   Attestation: ResolverTypeWrapper<Attestation>;
   AttestationStatus: AttestationStatus;
   AuditEvent: ResolverTypeWrapper<AuditEvent>;
+  BatchProblem: ResolverTypeWrapper<BatchProblem>;
   BomFormat: BomFormat;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CodeCount: ResolverTypeWrapper<CodeCount>;
   CompromisedInput: CompromisedInput;
   DecisionPathStep: ResolverTypeWrapper<DecisionPathStep>;
   DecisionReason: ResolverTypeWrapper<DecisionReason>;
@@ -776,6 +830,7 @@ export type ResolversTypes = {
   IncidentCover: ResolverTypeWrapper<IncidentCover>;
   IncidentState: IncidentState;
   IncidentTrace: ResolverTypeWrapper<IncidentTrace>;
+  IngestBatch: ResolverTypeWrapper<IngestBatchParent>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   KindCount: ResolverTypeWrapper<KindCount>;
@@ -813,7 +868,9 @@ export type ResolversParentTypes = {
   Artifact: Artifact;
   Attestation: Attestation;
   AuditEvent: AuditEvent;
+  BatchProblem: BatchProblem;
   Boolean: Scalars['Boolean']['output'];
+  CodeCount: CodeCount;
   CompromisedInput: CompromisedInput;
   DecisionPathStep: DecisionPathStep;
   DecisionReason: DecisionReason;
@@ -827,6 +884,7 @@ export type ResolversParentTypes = {
   Incident: Incident;
   IncidentCover: IncidentCover;
   IncidentTrace: IncidentTrace;
+  IngestBatch: IngestBatchParent;
   Int: Scalars['Int']['output'];
   JSON: Scalars['JSON']['output'];
   KindCount: KindCount;
@@ -908,6 +966,19 @@ export type AuditEventResolvers<ContextType = ApiContext, ParentType extends Res
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   detail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type BatchProblemResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['BatchProblem'] = ResolversParentTypes['BatchProblem']> = {
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  origin?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['SubmissionState'], ParentType, ContextType>;
+};
+
+export type CodeCountResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['CodeCount'] = ResolversParentTypes['CodeCount']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type DecisionPathStepResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['DecisionPathStep'] = ResolversParentTypes['DecisionPathStep']> = {
@@ -993,6 +1064,18 @@ export type IncidentTraceResolvers<ContextType = ApiContext, ParentType extends 
   summary?: Resolver<ResolversTypes['TraceSummary'], ParentType, ContextType>;
 };
 
+export type IngestBatchResolvers<ContextType = ApiContext, ParentType extends ResolversParentTypes['IngestBatch'] = ResolversParentTypes['IngestBatch']> = {
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  pending?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  problems?: Resolver<ReadonlyArray<ResolversTypes['BatchProblem']>, ParentType, ContextType, RequireFields<IngestBatchProblemsArgs, 'first' | 'offset'>>;
+  rejected?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rejectedByCode?: Resolver<ReadonlyArray<ResolversTypes['CodeCount']>, ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -1055,6 +1138,7 @@ export type QueryResolvers<ContextType = ApiContext, ParentType extends Resolver
   incidentTrace?: Resolver<ResolversTypes['IncidentTrace'], ParentType, ContextType, RequireFields<QueryIncidentTraceArgs, 'compromised' | 'first' | 'maxDepth' | 'verifiedOnly'>>;
   incidentWorkloads?: Resolver<ReadonlyArray<ResolversTypes['AdmittedWorkload']>, ParentType, ContextType, RequireFields<QueryIncidentWorkloadsArgs, 'first' | 'id' | 'maxDepth'>>;
   incidents?: Resolver<ReadonlyArray<ResolversTypes['Incident']>, ParentType, ContextType, RequireFields<QueryIncidentsArgs, 'first' | 'state'>>;
+  ingestBatch?: Resolver<Maybe<ResolversTypes['IngestBatch']>, ParentType, ContextType, RequireFields<QueryIngestBatchArgs, 'id'>>;
   lineage?: Resolver<Maybe<ResolversTypes['Lineage']>, ParentType, ContextType, RequireFields<QueryLineageArgs, 'digest' | 'direction' | 'maxDepth'>>;
   model?: Resolver<Maybe<ResolversTypes['Model']>, ParentType, ContextType, RequireFields<QueryModelArgs, 'digest'>>;
   modelsTrainedOn?: Resolver<ResolversTypes['AffectedConnection'], ParentType, ContextType, RequireFields<QueryModelsTrainedOnArgs, 'dataset' | 'first' | 'maxDepth' | 'transitive'>>;
@@ -1121,6 +1205,8 @@ export type Resolvers<ContextType = ApiContext> = {
   Artifact?: ArtifactResolvers<ContextType>;
   Attestation?: AttestationResolvers<ContextType>;
   AuditEvent?: AuditEventResolvers<ContextType>;
+  BatchProblem?: BatchProblemResolvers<ContextType>;
+  CodeCount?: CodeCountResolvers<ContextType>;
   DecisionPathStep?: DecisionPathStepResolvers<ContextType>;
   DecisionReason?: DecisionReasonResolvers<ContextType>;
   DeploymentDecision?: DeploymentDecisionResolvers<ContextType>;
@@ -1131,6 +1217,7 @@ export type Resolvers<ContextType = ApiContext> = {
   Incident?: IncidentResolvers<ContextType>;
   IncidentCover?: IncidentCoverResolvers<ContextType>;
   IncidentTrace?: IncidentTraceResolvers<ContextType>;
+  IngestBatch?: IngestBatchResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   KindCount?: KindCountResolvers<ContextType>;
   Lineage?: LineageResolvers<ContextType>;

@@ -9,14 +9,14 @@ import {
   type InputFile,
   type SourceDocument,
 } from '../ingest/discover.ts';
-import { createLimiter, forEachConcurrent } from '../ingest/pool.ts';
+import { ingestInBatches } from '../ingest/batches.ts';
 import { startProgress } from '../ingest/progress.ts';
-import { newTally, recordProblem, succeeded, summaryJson, summaryText, type Tally } from '../ingest/summary.ts';
-import { checkReachable, DEFAULT_URL, readVerdict, restClient, submitDocument, type RestClient } from '../rest-client.ts';
+import { newTally, recordProblem, succeeded, summaryJson, summaryText } from '../ingest/summary.ts';
+import { checkReachable, DEFAULT_URL, restClient } from '../rest-client.ts';
 
 export const help = `usage: mpg ingest [options] <file or folder>...
 
-Submits attestations to a running service (POST /v1/attestations), many at a time.
+Submits attestations to a running service in batches (POST /v1/batches, docs/INGEST.md).
 
 Inputs
   A named file is submitted whatever its name. Folders are walked recursively (hidden folders
@@ -28,8 +28,10 @@ Inputs
 Options
   --url URL          service base URL (default $MPG_URL, else ${DEFAULT_URL})
   --token TOKEN      sent as "Authorization: Bearer TOKEN" (default $MPG_TOKEN)
-  --concurrency N    submissions in flight at once, and as many status polls (default 8, max 256)
-  --wait             wait for the verdict on every document and report it
+  --batch-size N     documents per batch (default 1000, max 10000; a batch also stays under 32 MiB)
+  --concurrency N    batches in flight at once, and as many progress reads (default 4, max 256)
+  --wait             wait for the verdict on every document and report it (read from the
+                     batches' progress, one request per batch per poll)
   --timeout SECONDS  with --wait: give up when no verdict has arrived for this long (default 300)
   --json             print the summary as one JSON object on stdout
   --quiet            no progress on stderr
@@ -53,14 +55,17 @@ Examples
   mpg ingest --url http://mpg.internal:8080 --concurrency 32 --json exports/*.jsonl > summary.json`;
 
 const MAX_CONCURRENCY = 256;
-const FIRST_POLL_MS = 100;
-const MAX_POLL_MS = 1_000;
+/** The service's default BATCH_MAX_DOCUMENTS. */
+const MAX_BATCH = 10_000;
+/** Bytes of documents per batch: with base64, about 43 MiB on the wire, under the service's default BATCH_MAX_BYTES. */
+const BATCH_BYTES = 32 * 1024 * 1024;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     url: { type: 'string' },
     token: { type: 'string' },
     concurrency: { type: 'string' },
+    'batch-size': { type: 'string' },
     wait: { type: 'boolean' },
     timeout: { type: 'string' },
     json: { type: 'boolean' },
@@ -69,7 +74,8 @@ export async function run(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('give at least one file or folder');
   const client = restClient(values);
   const { baseUrl } = client;
-  const concurrency = positiveInt(values.concurrency ?? '8', '--concurrency', MAX_CONCURRENCY);
+  const concurrency = positiveInt(values.concurrency ?? '4', '--concurrency', MAX_CONCURRENCY);
+  const batchSize = positiveInt(values['batch-size'] ?? '1000', '--batch-size', MAX_BATCH);
   const timeoutMs = positiveInt(values.timeout ?? '300', '--timeout', 7 * 24 * 3600) * 1000;
   const wait = values.wait === true;
 
@@ -99,7 +105,10 @@ export async function run(argv: string[]): Promise<number> {
   const heading = `${total} ${total === 1 ? 'document' : 'documents'} in ${files.length} ${files.length === 1 ? 'file' : 'files'} → ${baseUrl}`;
   const progress = values.quiet ? undefined : startProgress(process.stderr, tally, total, heading);
   try {
-    await ingestAll(files, { client, concurrency, wait, timeoutMs }, tally);
+    const documents = readAll(files, (file, error) =>
+      recordProblem(tally, { source: file.display, id: null, outcome: 'refused', code: 'READ_ERROR', message: String(error) }),
+    );
+    await ingestInBatches(documents, { client, concurrency, wait, timeoutMs, batchSize, batchBytes: BATCH_BYTES }, tally);
   } finally {
     progress?.stop();
   }
@@ -108,43 +117,6 @@ export async function run(argv: string[]): Promise<number> {
     : summaryText(tally, baseUrl, files.length);
   process.stdout.write(`${output}\n`);
   return succeeded(tally) ? 0 : 1;
-}
-
-interface IngestOptions {
-  readonly client: RestClient;
-  readonly concurrency: number;
-  readonly wait: boolean;
-  readonly timeoutMs: number;
-}
-
-async function ingestAll(files: readonly InputFile[], options: IngestOptions, tally: Tally): Promise<void> {
-  const polls = createLimiter(options.concurrency);
-  const waits: Promise<void>[] = [];
-  // "No verdict for timeoutMs" is measured from the last sign of progress: a submission taken or a verdict read.
-  const clock = { lastProgress: Date.now() };
-  const documents = readAll(files, (file, error) =>
-    recordProblem(tally, { source: file.display, id: null, outcome: 'refused', code: 'READ_ERROR', message: String(error) }),
-  );
-  await forEachConcurrent(documents, options.concurrency, async (doc) => {
-    tally.read += 1;
-    const result = await submitDocument(options.client, doc.body, `file:${doc.source}`);
-    if (result.kind === 'refused') {
-      const status = result.status === null ? '' : `HTTP ${result.status}: `;
-      recordProblem(tally, {
-        source: doc.source,
-        id: null,
-        outcome: 'refused',
-        code: result.code,
-        message: `${status}${result.message}`,
-      });
-      return;
-    }
-    tally.submitted += 1;
-    if (result.created) tally.created += 1;
-    clock.lastProgress = Date.now();
-    if (options.wait) waits.push(polls(() => awaitVerdict(doc, result.id, options, tally, clock)));
-  });
-  await Promise.all(waits);
 }
 
 /** Documents of every file in order; a file that cannot be read is reported and skipped. */
@@ -158,46 +130,6 @@ async function* readAll(
     } catch (error) {
       onUnreadable(file, error instanceof Error ? error.message : error);
     }
-  }
-}
-
-async function awaitVerdict(
-  doc: SourceDocument,
-  id: string,
-  options: IngestOptions,
-  tally: Tally,
-  clock: { lastProgress: number },
-): Promise<void> {
-  let delay = FIRST_POLL_MS;
-  for (;;) {
-    const verdict = await readVerdict(options.client, id);
-    if (verdict.kind !== 'pending') clock.lastProgress = Date.now();
-    switch (verdict.kind) {
-      case 'verified':
-        tally.verified += 1;
-        return;
-      case 'rejected':
-        recordProblem(tally, { source: doc.source, id, outcome: 'rejected', code: verdict.code, message: verdict.message });
-        return;
-      case 'failed':
-        recordProblem(tally, { source: doc.source, id, outcome: 'failed', code: 'FAILED', message: verdict.message });
-        return;
-      case 'pending':
-        break;
-    }
-    if (Date.now() - clock.lastProgress > options.timeoutMs) {
-      const seconds = Math.round(options.timeoutMs / 1000);
-      recordProblem(tally, {
-        source: doc.source,
-        id,
-        outcome: 'pending',
-        code: 'PENDING',
-        message: `no verdict after ${seconds} s without progress`,
-      });
-      return;
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, MAX_POLL_MS);
   }
 }
 

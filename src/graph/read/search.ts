@@ -45,7 +45,8 @@ export function searchTerms(text: string): Terms {
   const bare = /^[0-9a-f]{4,}$/.test(lower);
   return {
     lower,
-    digestPrefixes: qualified ? [lower] : bare ? ALGORITHMS.map((a) => `${a}:${lower}`) : [],
+    // A Hugging Face or git reference is an artifact keyed by its purl (docs/LINEAGE.md, "Names").
+    digestPrefixes: qualified || lower.startsWith('pkg:') ? [lower] : bare ? ALGORITHMS.map((a) => `${a}:${lower}`) : [],
     hex: qualified?.[1] === 'sha256' ? (qualified[2] ?? null) : bare ? lower : null,
   };
 }

@@ -8,28 +8,12 @@ import type { ManagedTransaction } from 'neo4j-driver';
 import neo4j from 'neo4j-driver';
 import type { GraphConnection } from '../driver.ts';
 import { toGraphError } from '../errors.ts';
-import type { ArtifactLabel, AttestationFacts, SignerRef } from '../facts.ts';
+import type { AttestationFacts, SignerRef } from '../facts.ts';
 import { atlasPreamble, atlasSections, unlinkAtlas } from './atlas.ts';
-import { lineageSections, reinferSection } from './lineage.ts';
+import { bindsOf, claimsSection, HOW, recomputeKinds, rootsOf, withdrawClaims } from './kinds.ts';
+import { lineageSections } from './lineage.ts';
+import { attestationsAboutFilesOf, filesOf, referrersOf, resolveAttestation, resolveNames } from './resolve.ts';
 import { linkWithEvidence, statement, uniqueBy, type Section, type Statement } from './statement.ts';
-
-const ARTIFACT_LABELS: readonly ArtifactLabel[] = ['Model', 'Dataset', 'File', 'SignedRoot'];
-
-/**
- * How each kind of claim changes a node's labels, so arrival order does not change the outcome. Each
- * rule first skips nodes already in the state it would produce: a shared node (a dataset many models
- * train on) then is not write-locked by every transaction that mentions it. The skip reads committed
- * state, which another claim can only move further from this rule's result under its own lock.
- */
-const LABEL_UPDATES: Record<ArtifactLabel, string> = {
-  Model: 'WHERE NOT n:Model OR n.declaredModel IS NULL SET n:Model, n.declaredModel = true',
-  // A Dataset claim overrides the Model label that only an OMS signature implied.
-  Dataset:
-    'WHERE NOT n:Dataset OR (n:Model AND n.declaredModel IS NULL) SET n:Dataset WITH n WHERE n.declaredModel IS NULL REMOVE n:Model',
-  File: 'WHERE NOT n:File SET n:File',
-  SignedRoot:
-    'WHERE n.omsSigned IS NULL OR NOT (n:Dataset OR n:Model) SET n.omsSigned = true WITH n WHERE NOT n:Dataset SET n:Model',
-};
 
 /** The Attestation node itself; `previous` is its status before this write (null when new). */
 const HEAD = `MERGE (att:Attestation {digest: $digest})
@@ -47,43 +31,62 @@ export interface WriteOutcome {
 }
 
 export async function writeAttestation(graph: GraphConnection, facts: AttestationFacts): Promise<WriteOutcome> {
-  if (facts.attestation.status === 'verified') return writeVerified(graph, facts);
+  const [outcome] = await writeAttestations(graph, [facts]);
+  return outcome as WriteOutcome;
+}
+
+/**
+ * Several attestations in one transaction (group commit, docs/INGEST.md): each one's facts are applied all or nothing
+ * with the others', in the order given. The caller retries each on its own when the group fails, so one document's
+ * content never fails another's.
+ */
+export async function writeAttestations(graph: GraphConnection, group: readonly AttestationFacts[]): Promise<WriteOutcome[]> {
   const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
   try {
-    return await session.executeWrite((tx) => writeRejected(tx, facts));
+    return await session.executeWrite(async (tx) => {
+      const outcomes: WriteOutcome[] = [];
+      for (const facts of group)
+        outcomes.push(facts.attestation.status === 'verified' ? await applyVerified(tx, facts) : await writeRejected(tx, facts));
+      return outcomes;
+    });
   } catch (error) {
-    throw toGraphError(error, `writing attestation ${facts.attestation.digest}`);
+    const what = group.length === 1 ? `attestation ${group[0]?.attestation.digest}` : `${group.length} attestations`;
+    throw toGraphError(error, `writing ${what}`);
   } finally {
     await session.close();
   }
 }
 
-/** Tries of one statement before the error goes to the caller (the queue then retries with its backoff). */
-const STATEMENT_TRIES = 5;
-
 /**
- * A verified attestation is one statement, so it runs as an auto-commit transaction: one round trip
- * (RUN + PULL) instead of three (BEGIN, RUN + PULL, COMMIT), and still one transaction. Transient
- * failures (deadlock, leader switch, connection lost) are tried again here a few times within about
- * a second; the statement is idempotent, so a retry after an unacknowledged commit changes nothing.
+ * A verified attestation is one statement (its own facts, at its subjects), then the settling that depends on
+ * what else the graph holds (docs/LINEAGE.md): where its subjects resolve, which statements a manifest's files
+ * resolve, and the kinds of the artifacts touched. All in the caller's transaction, retried as a whole on transient
+ * failures (deadlock, leader switch); every step is idempotent, so a retry after an unacknowledged commit
+ * changes nothing.
  */
-async function writeVerified(graph: GraphConnection, facts: AttestationFacts): Promise<WriteOutcome> {
+async function applyVerified(tx: ManagedTransaction, facts: AttestationFacts): Promise<WriteOutcome> {
   const { text, params } = verifiedStatement(facts);
-  for (let attempt = 1; ; attempt++) {
-    const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
-    try {
-      const result = await session.run(text, params);
-      const previous: unknown = result.records[0]?.get('previous');
-      return { changed: previous !== facts.attestation.status };
-    } catch (error) {
-      const retryable = error instanceof neo4j.Neo4jError && neo4j.isRetryableError(error);
-      if (!retryable || attempt >= STATEMENT_TRIES) throw toGraphError(error, `writing attestation ${facts.attestation.digest}`);
-    } finally {
-      await session.close();
-    }
-    // 50, 100, 200, 400 ms, each with jitter so deadlocked transactions do not meet again.
-    await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 1) * (0.5 + Math.random())));
-  }
+  const result = await tx.run(text, params);
+  const previous: unknown = result.records[0]?.get('previous');
+  await settleVerified(tx, facts);
+  return { changed: previous !== facts.attestation.status };
+}
+
+/** After a verified attestation's own facts: resolution of it and of what its manifest roots' files touch, kinds. */
+async function settleVerified(tx: ManagedTransaction, facts: AttestationFacts): Promise<void> {
+  const digest = facts.attestation.digest;
+  const roots = rootsOf(facts);
+  const files = await filesOf(tx, roots);
+  const affected = new Set([digest, ...(await attestationsAboutFilesOf(tx, roots))]);
+  const touched = new Set([...facts.artifacts.map((a) => a.digest), ...roots, ...files]);
+  for (const attestation of [...affected].sort()) for (const d of await resolveAttestation(tx, attestation)) touched.add(d);
+  // Names: this attestation's own, then those of every attestation using a name it binds.
+  const referrers = new Set([
+    ...((facts.references ?? []).length > 0 ? [digest] : []),
+    ...(await referrersOf(tx, bindsOf(facts))),
+  ]);
+  for (const attestation of [...referrers].sort()) for (const d of await resolveNames(tx, attestation)) touched.add(d);
+  await recomputeKinds(tx, touched);
 }
 
 /** The one statement that records a verified attestation and everything it links (exported for tests). */
@@ -105,21 +108,6 @@ export function verifiedStatement(facts: AttestationFacts): Statement {
       },
     });
   }
-  for (const label of ARTIFACT_LABELS) {
-    const digests = facts.artifacts.filter((artifact) => artifact.labels.includes(label)).map((artifact) => artifact.digest);
-    if (digests.length === 0) continue;
-    sections.push({
-      cypher: `CALL () {
-  UNWIND $label${label} AS d
-  MATCH (n:Artifact {digest: d})
-  WITH n ${LABEL_UPDATES[label]}
-}`,
-      params: { [`label${label}`]: digests.sort() },
-    });
-  }
-  // Edges inferred into these artifacts before they were labelled are re-typed now (docs/LINEAGE.md, "Roles").
-  const labelled = facts.artifacts.filter((artifact) => artifact.labels.some((label) => label !== 'File'));
-  if (labelled.length > 0) sections.push(reinferSection(labelled.map((artifact) => artifact.digest).sort()));
   if (facts.contains.length > 0) {
     sections.push({
       cypher: `CALL () {
@@ -140,6 +128,8 @@ export function verifiedStatement(facts: AttestationFacts): Statement {
     });
   }
   sections.push(...lineageSections(facts));
+  // What the attestation says each artifact is; the kinds are computed from all claims once it is written.
+  sections.push(claimsSection(facts));
   if (facts.attests.length > 0) {
     sections.push({
       // CREATE unless present, not MERGE: att is write-locked by this statement already (its SET above), so no
@@ -167,11 +157,43 @@ async function writeRejected(tx: ManagedTransaction, facts: AttestationFacts): P
   const head = await tx.run(`${HEAD}\nRETURN previous`, headParams(facts));
   const previous: unknown = head.records[0]?.get('previous');
   // Verified before, rejected now (a key was revoked from the policy): withdraw what it asserted.
-  if (previous === 'verified') {
-    await unlink(tx, a.digest);
-    await unlinkAtlas(tx, a.digest);
-  }
+  if (previous === 'verified') await withdraw(tx, a.digest);
   return { changed: previous !== a.status };
+}
+
+/**
+ * Withdraws what a no longer verified attestation asserted, wherever its facts sit (its subjects, or the root they
+ * resolved to), and what followed from it: a withdrawn manifest's files no longer resolve statements to its root,
+ * and every artifact it made claims on has its kind recomputed.
+ */
+async function withdraw(tx: ManagedTransaction, digest: string): Promise<void> {
+  const head = await tx.run(
+    `MATCH (att:Attestation {digest: $digest})
+     RETURN coalesce(att.claimedOn, []) AS claimedOn, att.resolvedTo AS resolvedTo, coalesce(att.subjects, []) AS subjects,
+            coalesce(att.binds, []) AS binds, [e IN coalesce(att.resolvedNames, []) | split(e, ' ')[1]] AS named,
+            [d IN coalesce(att.claimedOn, []) WHERE EXISTS {
+              MATCH (n:Artifact {digest: d}) WHERE any(c IN coalesce(n.rootClaims, []) WHERE c ENDS WITH $suffix) }] AS roots`,
+    { digest, suffix: ` ${digest}` },
+  );
+  const record = head.records[0];
+  const claimedOn = (record?.get('claimedOn') as string[] | undefined) ?? [];
+  const resolvedTo = (record?.get('resolvedTo') as string | null | undefined) ?? null;
+  const subjects = (record?.get('subjects') as string[] | undefined) ?? [];
+  const roots = (record?.get('roots') as string[] | undefined) ?? [];
+  const binds = (record?.get('binds') as string[] | undefined) ?? [];
+  const named = (record?.get('named') as string[] | undefined) ?? [];
+  const files = await filesOf(tx, roots);
+  const affected = (await attestationsAboutFilesOf(tx, roots)).filter((d) => d !== digest);
+  await unlink(tx, digest, [...named, ...binds]);
+  await unlinkAtlas(tx, digest);
+  await withdrawClaims(tx, digest, [...claimedOn, ...(resolvedTo ? [resolvedTo] : [])]);
+  await tx.run('MATCH (att:Attestation {digest: $digest}) SET att.resolvedTo = null, att.resolvedNames = []', { digest });
+  const touched = new Set([...claimedOn, ...subjects, ...files, ...binds, ...named, ...(resolvedTo ? [resolvedTo] : [])]);
+  for (const attestation of affected) for (const d of await resolveAttestation(tx, attestation)) touched.add(d);
+  for (const attestation of (await referrersOf(tx, binds)).filter((d) => d !== digest)) {
+    for (const d of await resolveNames(tx, attestation)) touched.add(d);
+  }
+  await recomputeKinds(tx, touched);
 }
 
 function headParams(facts: AttestationFacts): Record<string, unknown> {
@@ -247,7 +269,7 @@ function signerSection(signer: SignerRef): Section {
  * then its evidence from every edge it asserted, and edges left with no evidence. Every asserted edge touches
  * one of the attestation's subjects or the run that produced one (docs/LINEAGE.md), so the search starts there.
  */
-async function unlink(tx: ManagedTransaction, attestation: string): Promise<void> {
+async function unlink(tx: ManagedTransaction, attestation: string, named: readonly string[] = []): Promise<void> {
   await tx.run(
     `MATCH (att:Attestation {digest: $attestation})
      OPTIONAL MATCH (att)-[link:SIGNED_BY|ATTESTS|DESCRIBES]->()
@@ -256,7 +278,7 @@ async function unlink(tx: ManagedTransaction, attestation: string): Promise<void
   );
   await tx.run(
     `MATCH (att:Attestation {digest: $attestation})
-     UNWIND att.claimedSubjects AS subject
+     UNWIND att.claimedSubjects + [att.resolvedTo] + $named AS subject
      MATCH (n:Artifact {digest: subject})
      OPTIONAL MATCH (n)-[:PRODUCED_BY]->(run:PipelineRun)
      WITH n, collect(run) AS runs
@@ -266,11 +288,14 @@ async function unlink(tx: ManagedTransaction, attestation: string): Promise<void
      WITH DISTINCT r
      SET r._lock = true
      WITH r
-     SET r.evidence = [e IN r.evidence WHERE e <> $attestation]
+     SET r.evidence = [e IN r.evidence WHERE e <> $attestation],
+         r.inferredBy = CASE WHEN r.inferredBy IS NULL THEN null ELSE [e IN r.inferredBy WHERE e <> $attestation] END,
+         r.hows = CASE WHEN r.hows IS NULL THEN null ELSE [h IN r.hows WHERE NOT h STARTS WITH $attestation + ' '] END
+     SET r.how = CASE WHEN type(r) = 'DERIVED_FROM' THEN ${HOW('r')} ELSE r.how END
      REMOVE r._lock
      WITH r WHERE size(r.evidence) = 0
      DELETE r`,
-    { attestation },
+    { attestation, named: [...named] },
   );
 }
 

@@ -2,6 +2,7 @@
 // and typed edges, each typed edge carrying the attestation digest as evidence.
 // Labels, keys and relationship types come from the closed maps below, never from input.
 import type { AttestationFacts, CardFact, EdgeFact, EdgeType, NodeRef } from '../facts.ts';
+import { HOW, INFERRED_TYPE } from './kinds.ts';
 import { evidenceAssignment, linkWithEvidence, uniqueBy, type Section } from './statement.ts';
 
 const NODE: Record<NodeRef['kind'], { label: string; key: string }> = {
@@ -106,10 +107,11 @@ export function lineageSections(facts: AttestationFacts): Section[] {
   }
   const inferred = facts.inferred ?? [];
   if (inferred.length > 0) {
-    // Role from what the graph already knows of the dependency (docs/LINEAGE.md, "Roles"). The labels of d
-    // are read under d's write lock: a claim that labels d concurrently either committed first (seen here)
-    // or waits for this transaction and then re-types the edge (reinferSection). Each inferred edge keeps
-    // the attestations that inferred it (`inferredBy`) and the run kind (`inferredHow`) for that.
+    // Type from what the graph already concludes of both ends (docs/LINEAGE.md, "Edges"). The labels of d
+    // are read under d's write lock: a claim that changes d's kind concurrently either committed first (seen
+    // here) or waits for this transaction and then re-types the edge (RETYPE in kinds.ts), as does this
+    // transaction's own recomputation of the kinds it touched. Each inferred edge keeps the attestations that
+    // inferred it (`inferredBy`) and the run kind each gave (`hows`) for that.
     sections.push({
       cypher: `CALL () {
   UNWIND $inferred AS row
@@ -120,7 +122,7 @@ export function lineageSections(facts: AttestationFacts): Section[] {
   REMOVE d._lock
   WITH s, d, row, ${INFERRED_TYPE} AS kind
   FOREACH (_ IN CASE WHEN kind = 'DERIVED_FROM' THEN [1] ELSE [] END |
-    MERGE (s)-[r:DERIVED_FROM]->(d) SET r._lock = true SET r.how = row.how, ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
+    MERGE (s)-[r:DERIVED_FROM]->(d) SET r._lock = true SET ${INFERRED('r')}, ${evidenceAssignment('r')} SET r.how = ${HOW('r')} REMOVE r._lock)
   FOREACH (_ IN CASE WHEN kind = 'TRAINED_ON' THEN [1] ELSE [] END |
     MERGE (s)-[r:TRAINED_ON]->(d) SET r._lock = true SET ${INFERRED('r')}, ${evidenceAssignment('r')} REMOVE r._lock)
   FOREACH (_ IN CASE WHEN kind = 'USED' THEN [1] ELSE [] END |
@@ -132,60 +134,10 @@ export function lineageSections(facts: AttestationFacts): Section[] {
   return sections;
 }
 
-/** The edge type an unannotated dependency d of subject s gets from their labels (docs/LINEAGE.md, "Roles", "Edges"). */
-const INFERRED_TYPE = `CASE WHEN d:Model THEN 'DERIVED_FROM' WHEN d:Dataset AND s:Dataset THEN 'DERIVED_FROM'
-    WHEN d:Dataset THEN 'TRAINED_ON' ELSE 'USED' END`;
-
+/** Adds the attestation to the edge's `inferredBy`, and its run kind to `hows` ("<attestation> <how>"). */
 const INFERRED = (r: string): string =>
-  `${r}.inferredBy = CASE WHEN $digest IN coalesce(${r}.inferredBy, []) THEN ${r}.inferredBy ELSE coalesce(${r}.inferredBy, []) + $digest END, ${r}.inferredHow = row.how`;
-
-/**
- * Re-types inferred edges into artifacts this attestation labels (`$reinfer`), so arrival order does not
- * matter: a provenance naming a digest without a role before anything says what the digest is links it as
- * USED {role: input}; once the digest is labelled Model (or Dataset), the evidence of the attestations
- * that inferred the edge moves to DERIVED_FROM {how} (or TRAINED_ON) — and from DERIVED_FROM to
- * TRAINED_ON when an OMS root first taken for a Model turns out to be a Dataset. Must follow the label
- * updates, which hold each relabelled node's write lock (see the inferred section above).
- */
-export function reinferSection(digests: readonly string[]): Section {
-  return {
-    cypher: `CALL () {
-  UNWIND $reinfer AS dg
-  MATCH (d:Artifact {digest: dg})
-  // Only edge types that can be wrong for d's labels are scanned: a popular base model has many
-  // incoming DERIVED_FROM edges, a popular dataset many TRAINED_ON.
-  CALL (d) {
-    MATCH (s:Artifact)-[u:USED|TRAINED_ON]->(d) WHERE d:Model RETURN s, u
-    UNION
-    MATCH (s:Artifact)-[u:USED|DERIVED_FROM]->(d) WHERE d:Dataset AND NOT d:Model RETURN s, u
-  }
-  WITH s, u, d WHERE u.inferredBy IS NOT NULL
-  WITH s, u, d, ${INFERRED_TYPE} AS kind
-  WHERE kind <> 'USED' AND type(u) <> kind
-  SET u._lock = true
-  WITH s, u, d, kind
-  REMOVE u._lock
-  WITH s, u, d, kind, [e IN u.inferredBy WHERE e IN coalesce(u.evidence, [])] AS moved
-  WHERE size(moved) > 0
-  FOREACH (_ IN CASE WHEN kind = 'DERIVED_FROM' THEN [1] ELSE [] END |
-    MERGE (s)-[r:DERIVED_FROM]->(d) SET r._lock = true
-    SET r.how = coalesce(r.how, u.inferredHow), r.inferredHow = u.inferredHow,
-        r.inferredBy = coalesce(r.inferredBy, []) + [e IN moved WHERE NOT e IN coalesce(r.inferredBy, [])],
-        r.evidence = coalesce(r.evidence, []) + [e IN moved WHERE NOT e IN coalesce(r.evidence, [])]
-    REMOVE r._lock)
-  FOREACH (_ IN CASE WHEN kind = 'TRAINED_ON' THEN [1] ELSE [] END |
-    MERGE (s)-[r:TRAINED_ON]->(d) SET r._lock = true
-    SET r.inferredHow = u.inferredHow,
-        r.inferredBy = coalesce(r.inferredBy, []) + [e IN moved WHERE NOT e IN coalesce(r.inferredBy, [])],
-        r.evidence = coalesce(r.evidence, []) + [e IN moved WHERE NOT e IN coalesce(r.evidence, [])]
-    REMOVE r._lock)
-  SET u.evidence = [e IN u.evidence WHERE NOT e IN moved], u.inferredBy = [e IN u.inferredBy WHERE NOT e IN moved]
-  WITH u WHERE size(u.evidence) = 0
-  DELETE u
-}`,
-    params: { reinfer: [...digests] },
-  };
-}
+  `${r}.inferredBy = CASE WHEN $digest IN coalesce(${r}.inferredBy, []) THEN ${r}.inferredBy ELSE coalesce(${r}.inferredBy, []) + $digest END,
+   ${r}.hows = [h IN coalesce(${r}.hows, []) WHERE NOT h STARTS WITH $digest + ' '] + [$digest + ' ' + row.how]`;
 
 /**
  * One row per described artifact (the OPTIONAL MATCH above would not see an edge created for an earlier row of

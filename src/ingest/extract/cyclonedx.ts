@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { ArtifactFact, CardFact, CardField, EdgeFact, PackageFact } from '../../graph/index.ts';
 import type { Statement } from '../../verify/index.ts';
 import { identityDigest, purlOf, purlParts, signedTime, zodMessage } from './descriptor.ts';
+import { referenceOf } from './reference.ts';
 import type { Extracted } from './types.ts';
 
 const ALGORITHMS: Record<string, string> = {
@@ -54,6 +55,15 @@ export function extractCycloneDx(statement: Statement): Extracted {
   const packages: PackageFact[] = [];
   const attests: string[] = [];
   const issuedAt = signedTime(parsed.data.metadata?.timestamp);
+  const bind = (component: Component, digest: string): void => {
+    const reference = referenceOf({ uri: component.purl });
+    if (!reference) return;
+    artifacts.push({ digest: reference.key, labels: [], name: reference.name });
+    edges.push(
+      { type: 'SAME_AS', from: { kind: 'artifact', digest: reference.key }, to: { kind: 'artifact', digest }, props: {} },
+      { type: 'SAME_AS', from: { kind: 'artifact', digest }, to: { kind: 'artifact', digest: reference.key }, props: {} },
+    );
+  };
   for (const subject of statement.subjects) {
     const digest = identityDigest(subject.digest);
     if (!digest) return { ok: false, message: `subject "${subject.name}" has no usable digest` };
@@ -66,6 +76,8 @@ export function extractCycloneDx(statement: Statement): Extracted {
       ...(subject.name ? { name: subject.name } : {}),
     });
     if (own) cards.push({ digest, fields: cardFields(own), own: true, ...(issuedAt ? { issuedAt } : {}) });
+    // A card naming the artifact both by its Hugging Face purl and by its hash binds the two (docs/LINEAGE.md, "Names").
+    if (own) bind(own, digest);
     for (const component of components) {
       if (component === own) continue;
       const purl = purlOf(component.purl);
@@ -75,8 +87,14 @@ export function extractCycloneDx(statement: Statement): Extracted {
       }
       const other = componentDigest(component);
       if (component.type === 'data' && other && !isDataset) {
-        artifacts.push({ digest: other, labels: ['Dataset'], ...(component.name ? { name: component.name } : {}) });
+        artifacts.push({
+          digest: other,
+          labels: ['Dataset'],
+          rank: 'usage',
+          ...(component.name ? { name: component.name } : {}),
+        });
         cards.push({ digest: other, fields: cardFields(component), own: false, ...(issuedAt ? { issuedAt } : {}) });
+        bind(component, other);
         edges.push({
           type: 'TRAINED_ON',
           from: { kind: 'artifact', digest },

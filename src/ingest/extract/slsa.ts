@@ -1,7 +1,7 @@
 // SLSA Provenance v1 (https://slsa.dev/provenance/v1) → lineage: subjects produced by a run on a
 // builder from resolved dependencies, each dependency linked by its role (docs/LINEAGE.md).
 import { z } from 'zod';
-import type { ArtifactFact, EdgeFact, InferredEdgeFact, PackageFact, RunFact } from '../../graph/index.ts';
+import type { ArtifactFact, EdgeFact, InferredEdgeFact, KindRank, PackageFact, RunFact } from '../../graph/index.ts';
 import type { Statement } from '../../verify/index.ts';
 import {
   allDigests,
@@ -15,8 +15,8 @@ import {
 } from './descriptor.ts';
 import type { Extracted } from './types.ts';
 import { atlasDependencies } from './atlas-slsa.ts';
-
-const RUN_KINDS = ['fine-tune', 'distillation', 'quantization', 'conversion', 'preprocessing', 'training'] as const;
+import { referenceOf, type Reference } from './reference.ts';
+import { runKindOf } from './run-kind.ts';
 
 const provenanceSchema = z.object({
   buildDefinition: z.object({
@@ -38,7 +38,7 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
   const parsed = provenanceSchema.safeParse(statement.predicate);
   if (!parsed.success) return { ok: false, message: `SLSA provenance predicate: ${zodMessage(parsed.error)}` };
   const { buildDefinition, runDetails } = parsed.data;
-  const runKind = runKindOf(buildDefinition.externalParameters, buildDefinition.buildType);
+  const runKind = runKindOf(buildDefinition.externalParameters, buildDefinition.buildType, runDetails.builder.id);
   const run: RunFact = {
     // An empty invocationId (protobuf's default, as Atlas CLI writes it) names no run.
     id: runDetails.metadata?.invocationId || attestationDigest,
@@ -51,10 +51,19 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
   };
 
   const artifacts = new Map<string, ArtifactFact>();
-  const addArtifact = (digest: string, label: 'Model' | 'Dataset' | null, name: string | undefined): void => {
+  // One claim per artifact: the strongest this document makes (a subject's before a dependency's use of it).
+  const addArtifact = (digest: string, label: 'Model' | 'Dataset' | null, rank: KindRank, name: string | undefined): void => {
     const known = artifacts.get(digest);
-    const labels = new Set([...(known?.labels ?? []), ...(label ? [label] : [])]);
-    artifacts.set(digest, { digest, labels: [...labels], ...((known?.name ?? name) ? { name: known?.name ?? name } : {}) });
+    const keep =
+      known !== undefined && known.labels.length > 0 && (label === null || RANK_ORDER[known.rank ?? 'own'] >= RANK_ORDER[rank]);
+    const labels = keep ? known.labels : label ? [label] : [];
+    const kept = keep ? known.rank : rank;
+    artifacts.set(digest, {
+      digest,
+      labels,
+      ...(labels.length > 0 && kept ? { rank: kept } : {}),
+      ...((known?.name ?? name) ? { name: known?.name ?? name } : {}),
+    });
   };
   const edges: EdgeFact[] = [
     { type: 'RAN_ON', from: { kind: 'run', id: run.id }, to: { kind: 'builder', id: run.builder }, props: {} },
@@ -66,21 +75,49 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
     ...atlasDependencies(buildDefinition.buildType, buildDefinition.externalParameters),
   ];
   const attests: string[] = [];
+  const references = new Set<string>();
+
+  // A name users use and a content digest in one descriptor: this document binds the two (docs/LINEAGE.md, "Names").
+  const bind = (reference: Reference, digest: string): void => {
+    addArtifact(reference.key, null, 'usage', reference.name);
+    addArtifact(digest, null, 'usage', undefined);
+    edges.push(
+      { type: 'SAME_AS', from: { kind: 'artifact', digest: reference.key }, to: { kind: 'artifact', digest }, props: {} },
+      { type: 'SAME_AS', from: { kind: 'artifact', digest }, to: { kind: 'artifact', digest: reference.key }, props: {} },
+    );
+  };
 
   for (const subject of statement.subjects) {
-    const digest = identityDigest(subject.digest);
+    const reference = referenceOf(subject);
+    const content = contentDigest(subject.digest);
+    const digest = content ?? reference?.key ?? identityDigest(subject.digest);
     if (!digest) return { ok: false, message: `subject "${subject.name}" has no usable digest` };
-    const subjectRole = annotation(subject.annotations, 'role') ?? (runKind === 'preprocessing' ? 'dataset' : 'model');
-    const subjectIsDataset = subjectRole === 'dataset';
-    addArtifact(digest, subjectRole === 'framework' ? null : subjectIsDataset ? 'Dataset' : 'Model', subject.name || undefined);
+    if (reference && content) bind(reference, content);
+    // The subject's kind (docs/LINEAGE.md, "Kind"): its explicit role, else what the run kind implies, else Model by
+    // default (a provenance's product); the write weighs it against every other claim about the artifact.
+    const explicit = annotation(subject.annotations, 'role');
+    const subjectRole = explicit ?? (runKind === 'preprocessing' ? 'dataset' : 'model');
+    const rank: KindRank = explicit ? 'own' : runKind === 'unknown' ? 'default' : 'run';
+    addArtifact(
+      digest,
+      subjectRole === 'framework' ? null : subjectRole === 'dataset' ? 'Dataset' : 'Model',
+      rank,
+      subject.name || undefined,
+    );
     attests.push(digest);
     const from = { kind: 'artifact', digest } as const;
     edges.push({ type: 'PRODUCED_BY', from, to: { kind: 'run', id: run.id }, props: {} });
 
     for (const dependency of dependencies) {
-      const linked = linkDependency(dependency, digest, subjectIsDataset, runKind);
+      const reference = referenceOf(dependency);
+      const linked = linkDependency(dependency, reference, digest, runKind);
       if (!linked) continue;
-      if (linked.artifact) addArtifact(linked.artifact.digest, linked.artifact.label, dependency.name);
+      if (linked.artifact) {
+        if (reference) references.add(reference.key);
+        addArtifact(linked.artifact.digest, linked.artifact.label, 'usage', reference?.name ?? dependency.name);
+        const content = contentDigest(dependency.digest);
+        if (reference && content) bind(reference, content);
+      }
       if (linked.package) packages.set(linked.package.purl, mergePackage(packages.get(linked.package.purl), linked.package));
       if (linked.edge) edges.push(linked.edge);
       if (linked.inferred) inferred.push(linked.inferred);
@@ -96,6 +133,7 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
       packages: [...packages.values()],
       edges,
       inferred,
+      references: [...references].sort(),
     },
   };
 }
@@ -107,11 +145,22 @@ interface Linked {
   inferred?: InferredEdgeFact;
 }
 
-function linkDependency(dependency: Descriptor, subject: string, subjectIsDataset: boolean, runKind: string): Linked | null {
+const RANK_ORDER: Record<KindRank, number> = { own: 4, usage: 3, run: 2, default: 1 };
+
+/**
+ * A `base-model` or `dataset` dependency says what the dependency is (a claim of rank `usage` on it), and its edge is
+ * typed in the write from what the graph concludes of both ends (facts.ts, InferredEdgeFact): DERIVED_FROM into a
+ * model, TRAINED_ON into a dataset from a model, DERIVED_FROM into a dataset from a dataset. So a subject that other
+ * evidence shows to be a dataset gets the right edge whichever document arrived first.
+ */
+function linkDependency(dependency: Descriptor, reference: Reference | null, subject: string, runKind: string): Linked | null {
   const from = { kind: 'artifact', digest: subject } as const;
-  const purl = purlOf(dependency.uri) ?? purlOf(dependency.name);
-  const digest = identityDigest(dependency.digest);
-  const role = annotation(dependency.annotations, 'role') ?? (purl ? 'framework' : null);
+  // A Hugging Face or git reference is the node (not a package); a git repository without a role is the run's code.
+  const purl = reference ? null : (purlOf(dependency.uri) ?? purlOf(dependency.name));
+  const digest = reference?.key ?? identityDigest(dependency.digest);
+  const role =
+    annotation(dependency.annotations, 'role') ??
+    (purl ? 'framework' : reference?.source === 'git' ? 'code' : reference?.dataset ? 'dataset' : null);
   if (role === 'framework') {
     if (purl) {
       const pkg: PackageFact = { purl, ...purlParts(purl), digests: allDigests(dependency.digest) };
@@ -125,11 +174,9 @@ function linkDependency(dependency: Descriptor, subject: string, subjectIsDatase
   const to = { kind: 'artifact', digest } as const;
   switch (role) {
     case 'base-model':
-      return { artifact: { digest, label: 'Model' }, edge: { type: 'DERIVED_FROM', from, to, props: { how: runKind } } };
+      return { artifact: { digest, label: 'Model' }, inferred: { from: subject, to: digest, how: runKind } };
     case 'dataset':
-      return subjectIsDataset
-        ? { artifact: { digest, label: 'Dataset' }, edge: { type: 'DERIVED_FROM', from, to, props: { how: runKind } } }
-        : { artifact: { digest, label: 'Dataset' }, edge: { type: 'TRAINED_ON', from, to, props: {} } };
+      return { artifact: { digest, label: 'Dataset' }, inferred: { from: subject, to: digest, how: runKind } };
     case null:
       return { artifact: { digest, label: null }, inferred: { from: subject, to: digest, how: runKind } };
     default:
@@ -137,14 +184,15 @@ function linkDependency(dependency: Descriptor, subject: string, subjectIsDatase
   }
 }
 
+/** The identity digest of the content, leaving out a `gitCommit`, which names a commit and not these bytes. */
+function contentDigest(digestSet: Readonly<Record<string, string>> | undefined): string | null {
+  if (!digestSet) return null;
+  return identityDigest(
+    Object.fromEntries(Object.entries(digestSet).filter(([algorithm]) => algorithm.toLowerCase() !== 'gitcommit')),
+  );
+}
+
 function mergePackage(known: PackageFact | undefined, next: PackageFact): PackageFact {
   if (!known) return next;
   return { ...known, digests: [...new Set([...known.digests, ...next.digests])] };
-}
-
-function runKindOf(externalParameters: unknown, buildType: string): string {
-  const declared = (externalParameters as { runKind?: unknown } | null)?.runKind;
-  if (typeof declared === 'string' && (RUN_KINDS as readonly string[]).includes(declared)) return declared;
-  const lower = buildType.toLowerCase();
-  return RUN_KINDS.find((kind) => lower.includes(kind)) ?? 'training';
 }

@@ -58,7 +58,12 @@ export function extractSpdx(statement: Statement): Extracted {
         const dataset = byId.get(target);
         const datasetDigest = dataset ? elementDigest(dataset) : null;
         if (!dataset || !datasetDigest) continue;
-        artifacts.push({ digest: datasetDigest, labels: ['Dataset'], ...(dataset.name ? { name: dataset.name } : {}) });
+        artifacts.push({
+          digest: datasetDigest,
+          labels: ['Dataset'],
+          rank: 'usage',
+          ...(dataset.name ? { name: dataset.name } : {}),
+        });
         cards.push({ digest: datasetDigest, fields: elementFields(dataset), own: false, ...issued(dataset, elements) });
         edges.push({
           type: 'TRAINED_ON',

@@ -25,11 +25,11 @@ export function extractTestResult(statement: Statement): Extracted {
     const model = identityDigest(subject.digest);
     if (!model) return { ok: false, message: `subject "${subject.name}" has no usable digest` };
     attests.push(model);
-    artifacts.push({ digest: model, labels: ['Model'], ...(subject.name ? { name: subject.name } : {}) });
+    artifacts.push({ digest: model, labels: ['Model'], rank: 'usage', ...(subject.name ? { name: subject.name } : {}) });
     for (const entry of datasets) {
       const dataset = identityDigest(entry.digest);
       if (!dataset) continue;
-      artifacts.push({ digest: dataset, labels: ['Dataset'], ...(entry.name ? { name: entry.name } : {}) });
+      artifacts.push({ digest: dataset, labels: ['Dataset'], rank: 'usage', ...(entry.name ? { name: entry.name } : {}) });
       edges.push({
         type: 'EVALUATED_ON',
         from: { kind: 'artifact', digest: model },

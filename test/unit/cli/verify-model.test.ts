@@ -27,16 +27,24 @@ const root = path.join(ASSETS, 'keys/certificate/ca-cert.pem');
 const caseBundle = (name: string) => path.join(ASSETS, '../cases', name, 'bundle.sig');
 const keySimple = caseBundle('positive/key-simple');
 const certSimple = caseBundle('positive/certificate-simple');
+/** Key-mode arguments for the simple model. */
+const byKey = (bundle: string, publicKey: string): string[] => [
+  '--method',
+  'key',
+  '--model-path',
+  model,
+  '--bundle',
+  bundle,
+  '--public-key',
+  publicKey,
+];
 
 describe('verify-model verdicts', () => {
   test('verified → 0, with list options taking several values', async () => {
-    const r = await run(['--method', 'key', '--model-path', model, '--bundle', keySimple, '--public-key', key]);
+    const r = await run(byKey(keySimple, key));
     assert.equal(r.exit, 0, r.out);
     assert.match(r.out, /^verified by key: 2 resources, root sha256:[0-9a-f]{64}$/);
-    const listed = await run([
-      ...['--method', 'key', '--model-path', model, '--bundle', keySimple, '--public-key', key],
-      ...['--ignore-paths', 'ignore-me', 'other'],
-    ]);
+    const listed = await run([...byKey(keySimple, key), ...['--ignore-paths', 'ignore-me', 'other']]);
     assert.equal(listed.exit, 0, listed.out);
   });
 
@@ -108,19 +116,10 @@ describe('verify-model verdicts', () => {
   });
 
   test('unreadable bundle or key file → 2, naming the file', async () => {
-    const noBundle = await run(['--method', 'key', '--model-path', model, '--bundle', '/nonexistent.sig', '--public-key', key]);
+    const noBundle = await run(byKey('/nonexistent.sig', key));
     assert.equal(noBundle.exit, 2);
     assert.match(noBundle.out, /cannot read --bundle \/nonexistent\.sig/);
-    const noKey = await run([
-      '--method',
-      'key',
-      '--model-path',
-      model,
-      '--bundle',
-      keySimple,
-      '--public-key',
-      '/nonexistent.pem',
-    ]);
+    const noKey = await run(byKey(keySimple, '/nonexistent.pem'));
     assert.equal(noKey.exit, 2);
     assert.match(noKey.out, /cannot read --public-key \/nonexistent\.pem/);
   });
@@ -229,17 +228,7 @@ describe('verify-model as a process', () => {
   }
 
   test('unreadable input → 2 with the reason, without the help', async () => {
-    const r = await runCli([
-      'verify-model',
-      '--model-path',
-      model,
-      '--bundle',
-      '/nonexistent.sig',
-      '--method',
-      'key',
-      '--public-key',
-      key,
-    ]);
+    const r = await runCli(['verify-model', ...byKey('/nonexistent.sig', key)]);
     assert.equal(r.exit, 2);
     assert.match(r.stderr, /^mpg verify-model: cannot read --bundle \/nonexistent\.sig: ENOENT/);
     assert.doesNotMatch(r.stderr, /usage:/);
@@ -268,17 +257,7 @@ describe('verify-model as a process', () => {
 
   test('a rejection → 1 on stdout', async () => {
     const wrongKey = path.join(ASSETS, 'keys/wrong/wrong-key-pub.pem');
-    const r = await runCli([
-      'verify-model',
-      '--method',
-      'key',
-      '--model-path',
-      model,
-      '--bundle',
-      keySimple,
-      '--public-key',
-      wrongKey,
-    ]);
+    const r = await runCli(['verify-model', ...byKey(keySimple, wrongKey)]);
     assert.equal(r.exit, 1);
     assert.match(r.stdout, /^rejected UNTRUSTED_KEY: /);
     assert.equal(r.stderr, '');
