@@ -145,7 +145,7 @@ export const configSchema = z.object({
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   /** Largest GraphQL query cost accepted (fields × page sizes + traversal work, see src/api/query-limits.ts). */
   GRAPHQL_MAX_COST: positiveInt.default(50_000),
-  /** Most traversal fields (lineage, incidentTrace, modelsTrainedOn, aiBom) in one GraphQL operation. */
+  /** Most traversal fields (lineage, incidentTrace, modelsTrainedOn, aiBom, deploymentDecision, incidentWorkloads) in one GraphQL operation. */
   GRAPHQL_MAX_TRAVERSALS: positiveInt.default(4),
   /** Largest GraphQL request body, in bytes. */
   GRAPHQL_MAX_BYTES: positiveInt.default(64 * 1024),

@@ -32,7 +32,7 @@ export interface QueryLimits {
   readonly maxDepth: number;
   /** largest cost (GRAPHQL_MAX_COST). */
   readonly maxCost: number;
-  /** most traversal fields (lineage, incidentTrace, modelsTrainedOn, aiBom) in one operation (GRAPHQL_MAX_TRAVERSALS). */
+  /** most traversal fields (lineage, incidentTrace, modelsTrainedOn, aiBom, deploymentDecision, incidentWorkloads) in one operation (GRAPHQL_MAX_TRAVERSALS). */
   readonly maxTraversals: number;
 }
 
@@ -43,6 +43,8 @@ const TRAVERSALS: Readonly<Record<string, 'hops' | 'bom'>> = {
   lineage: 'hops',
   incidentTrace: 'hops',
   incidentWorkloads: 'hops',
+  // walks up to 20 hops upstream (the policy's upstreamDepth), priced at that most
+  deploymentDecision: 'hops',
   modelsTrainedOn: 'hops',
   aiBom: 'bom',
 };
