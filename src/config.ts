@@ -74,6 +74,10 @@ export const configSchema = z.object({
    * one to two of these periods, so shorter recovers faster but risks a busy worker losing its lock.
    */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** Attestations a worker writes in one Neo4j transaction at most (group commit, docs/INGEST.md); 1 = one each. */
+  WRITE_GROUP_SIZE: positiveInt.default(16),
+  /** ms the first attestation of a group waits for others before it is written anyway. */
+  WRITE_GROUP_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(5),
   /** Path of the trust-policy JSON file (docs/TRUST-POLICY.md); unset = trust nothing, so every signature is rejected. */
   TRUST_POLICY_FILE: z.string().min(1).optional(),
   /** Largest accepted request body, in bytes. */

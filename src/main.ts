@@ -6,7 +6,7 @@ import { createAuthorizer, createHttpServer, createMetrics } from './api/index.t
 import { createBomExporter } from './bom/index.ts';
 import { loadConfig, queuePrefix, type Config } from './config.ts';
 import { applyMigrations, closeGraph, connectGraph, waitForGraph } from './graph/index.ts';
-import { createIngestQueue, startIngestWorker, type IngestWorker } from './ingest/index.ts';
+import { createIngestQueue, groupWriter, startIngestWorker, type IngestWorker } from './ingest/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { EMPTY_TRUST_POLICY, TrustPolicyStore, type TrustPolicy } from './verify/index.ts';
 
@@ -73,7 +73,11 @@ export async function startService(config: Config, log: Logger): Promise<Running
           }
         },
       },
-      { graph, policy },
+      {
+        graph,
+        policy,
+        write: groupWriter(graph, { maxSize: config.WRITE_GROUP_SIZE, maxWaitMs: config.WRITE_GROUP_WAIT_MS }),
+      },
     );
   }
 

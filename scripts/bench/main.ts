@@ -10,6 +10,7 @@ const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   query: () => import('./query.ts'),
   ingest: () => import('./ingest.ts'),
   'cli-startup': () => import('./cli-startup.ts'),
+  bom: () => import('./bom.ts'),
 };
 
 async function usage(): Promise<string> {

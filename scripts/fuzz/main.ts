@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import { startService } from '../../src/main.ts';
-import { fuzzPolicy, newFuzzSigner, runFuzz } from './run.ts';
+import { fuzzPolicy, newFuzzSigner, runFuzz, seedDocuments } from './run.ts';
 
 const USAGE = `usage: npm run fuzz -- [--count N] [--seed N] [--concurrency N] [--findings DIR] [--url URL --key PEM [--token T]]
 
@@ -102,6 +102,7 @@ const codes = Object.entries(report.byCode)
   .join(', ');
 console.log(
   [
+    `the ${seedDocuments().length} fixtures, unmutated, first: ${report.warmupSeconds.toFixed(1)} s`,
     `${report.count} documents (seed ${report.seed}) in ${report.seconds.toFixed(1)} s, ${report.distinct} distinct:`,
     `  VERIFIED ${report.verified}, REJECTED ${report.rejected} (${codes})`,
     ...Object.entries(report.byFamily).map(([family, n]) => `  ${family}: VERIFIED ${n.verified}, REJECTED ${n.rejected}`),

@@ -20,7 +20,7 @@ export interface Mutant {
   readonly how: string;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Rng = () => number;
 
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
@@ -141,7 +141,7 @@ interface Envelope {
 }
 
 /** The DSSE envelope of a Sigstore bundle or a bare envelope, or null. */
-function envelopeOf(document: Json): Envelope | null {
+export function envelopeOf(document: Json): Envelope | null {
   if (document === null || typeof document !== 'object' || Array.isArray(document)) return null;
   const inner = (document as Record<string, Json>)['dsseEnvelope'];
   const envelope = (inner && typeof inner === 'object' ? inner : document) as Envelope;
@@ -149,7 +149,7 @@ function envelopeOf(document: Json): Envelope | null {
 }
 
 /** Signs `payload` as an in-toto DSSE envelope with the fuzz key, as a v0.3 bundle or a bare envelope. */
-function signed(payload: Buffer, payloadType: string, signer: FuzzSigner, asBundle: boolean): Buffer {
+export function signed(payload: Buffer, payloadType: string, signer: FuzzSigner, asBundle: boolean): Buffer {
   const curve = signer.privateKey.asymmetricKeyDetails?.namedCurve;
   const sig = sign(curve === 'secp384r1' ? 'sha384' : 'sha256', pae(payloadType, payload), signer.privateKey);
   const envelope = { payloadType, payload: payload.toString('base64'), signatures: [{ sig: sig.toString('base64') }] };

@@ -3,9 +3,9 @@
 // field, GraphQL `extensions.code`); anything else is masked as INTERNAL so stack traces and driver messages never
 // reach clients. What each code means to an operator is in docs/OPERATIONS.md.
 import { GraphQLError } from 'graphql';
-import { BomError } from '../bom/index.ts';
-import { GraphError, TooManyNodes } from '../graph/index.ts';
-import { IngestError } from '../ingest/index.ts';
+import { BomError, type BomErrorCode } from '../bom/index.ts';
+import { GraphError, TooManyNodes, type GraphErrorCode } from '../graph/index.ts';
+import { IngestError, type IngestErrorCode } from '../ingest/index.ts';
 import { CodedError } from '../coded-error.ts';
 
 export type ApiErrorCode =
@@ -98,61 +98,55 @@ export function parseDigest(value: string): string {
   return DIGEST_PATTERN.test(digest) ? digest : digest.toLowerCase();
 }
 
+/** How a domain error code reaches the client: an API code and, where the domain's message is not for clients, ours. */
+type Mapping = { readonly code: ApiErrorCode; readonly message?: string } | 'INTERNAL';
+
+const FROM_GRAPH: Record<GraphErrorCode, Mapping> = {
+  UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'the graph database is unavailable or busy; try again shortly' },
+  TIMEOUT: { code: 'QUERY_TIMEOUT', message: 'the query ran past its deadline and was stopped: ask a smaller question' },
+  TOO_LARGE: {
+    code: 'RESULT_TOO_LARGE',
+    message: 'the answer needs more memory than the database allows one query: ask a smaller question',
+  },
+  QUERY_FAILED: 'INTERNAL',
+  MIGRATION_FAILED: 'INTERNAL',
+};
+
+const FROM_INGEST: Record<IngestErrorCode, Mapping> = {
+  QUEUE_UNAVAILABLE: { code: 'SERVICE_UNAVAILABLE', message: 'the ingest queue is unavailable; try again shortly' },
+  QUEUE_FULL: { code: 'QUEUE_FULL' },
+  EMPTY_DOCUMENT: { code: 'BAD_REQUEST' },
+  PAYLOAD_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE' },
+  INVALID_JOB: 'INTERNAL',
+};
+
+const FROM_BOM: Record<BomErrorCode, Mapping> = {
+  NOT_FOUND: { code: 'NOT_FOUND' },
+  NOT_A_MODEL: { code: 'BAD_REQUEST' },
+  TOO_LARGE: { code: 'RESULT_TOO_LARGE' },
+  BUSY: { code: 'SERVICE_UNAVAILABLE' },
+  INVALID_BOM: 'INTERNAL',
+};
+
+function mapped(error: Error, mapping: Mapping): ApiError {
+  return mapping === 'INTERNAL' ? internal(error) : new ApiError(mapping.code, mapping.message ?? error.message);
+}
+
 /**
- * What the client is told about `error`. Domain errors map to their API code; a GraphQL error raised by a resolver is
- * mapped by what it wraps. Anything unknown is INTERNAL (the caller logs it).
+ * What the client is told about `error`. Domain errors map to their API code through the tables above; a GraphQL
+ * error raised by a resolver is mapped by what it wraps. Anything unknown is INTERNAL (the caller logs it).
  */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof GraphQLError && error.originalError) return toApiError(error.originalError);
-  if (error instanceof GraphError) {
-    switch (error.code) {
-      case 'UNAVAILABLE':
-        return new ApiError('SERVICE_UNAVAILABLE', 'the graph database is unavailable or busy; try again shortly');
-      case 'TIMEOUT':
-        return new ApiError('QUERY_TIMEOUT', 'the query ran past its deadline and was stopped: ask a smaller question');
-      case 'TOO_LARGE':
-        return new ApiError(
-          'RESULT_TOO_LARGE',
-          'the answer needs more memory than the database allows one query: ask a smaller question',
-        );
-      default:
-        return internal(error);
-    }
-  }
+  if (error instanceof GraphError) return mapped(error, FROM_GRAPH[error.code]);
+  if (error instanceof IngestError) return mapped(error, FROM_INGEST[error.code]);
+  if (error instanceof BomError) return mapped(error, FROM_BOM[error.code]);
   if (error instanceof TooManyNodes) {
     return new ApiError(
       'RESULT_TOO_LARGE',
       `${error.message}: ask with a smaller maxDepth or one direction (incidentTrace and modelsTrainedOn page through large answers)`,
     );
-  }
-  if (error instanceof IngestError) {
-    switch (error.code) {
-      case 'QUEUE_UNAVAILABLE':
-        return new ApiError('SERVICE_UNAVAILABLE', 'the ingest queue is unavailable; try again shortly');
-      case 'QUEUE_FULL':
-        return new ApiError('QUEUE_FULL', error.message);
-      case 'EMPTY_DOCUMENT':
-        return new ApiError('BAD_REQUEST', error.message);
-      case 'PAYLOAD_TOO_LARGE':
-        return new ApiError('PAYLOAD_TOO_LARGE', error.message);
-      default:
-        return internal(error);
-    }
-  }
-  if (error instanceof BomError) {
-    switch (error.code) {
-      case 'NOT_FOUND':
-        return new ApiError('NOT_FOUND', error.message);
-      case 'NOT_A_MODEL':
-        return new ApiError('BAD_REQUEST', error.message);
-      case 'TOO_LARGE':
-        return new ApiError('RESULT_TOO_LARGE', error.message);
-      case 'BUSY':
-        return new ApiError('SERVICE_UNAVAILABLE', error.message);
-      default:
-        return internal(error);
-    }
   }
   return internal(error);
 }

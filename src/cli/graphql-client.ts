@@ -18,6 +18,11 @@ export async function query<T>(options: ServiceOptions, text: string, variables:
 }
 
 /** Left-aligned columns for terminal output. */
+/** An edge as the commands print it: its type, and how (training, fine-tune, …) when known. */
+export function relation(edge: { readonly type: string; readonly how?: string | null }): string {
+  return edge.how ? `${edge.type}(${edge.how})` : edge.type;
+}
+
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>

@@ -29,7 +29,7 @@ export type {
   RunFact,
   SignerRef,
 } from './facts.ts';
-export { writeAttestation } from './write/attestation.ts';
+export { writeAttestation, writeAttestations } from './write/attestation.ts';
 export type { WriteOutcome } from './write/attestation.ts';
 export { findArtifact, findAttestation } from './read/artifact.ts';
 export type { ArtifactView, AttestationView, FileView } from './read/artifact.ts';

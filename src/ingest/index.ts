@@ -1,6 +1,8 @@
 // Public door of the ingest domain: submit documents, run the worker, read a submission's state.
 export { IngestError } from './errors.ts';
 export type { IngestErrorCode } from './errors.ts';
+export { groupWriter } from './group-commit.ts';
+export type { GroupOptions } from './group-commit.ts';
 export { ingestDocument } from './pipeline.ts';
 export type { IngestOutcome, PipelineDeps } from './pipeline.ts';
 export { createIngestQueue } from './queue.ts';

@@ -1,12 +1,14 @@
 // Ingest as a pipeline of plain functions: verify → extract facts → write in one transaction.
 // The BullMQ worker is a thin adapter over `ingestDocument`, and tests call it directly.
-import { writeAttestation, type GraphConnection, type WriteOutcome } from '../graph/index.ts';
+import { writeAttestation, type AttestationFacts, type GraphConnection, type WriteOutcome } from '../graph/index.ts';
 import { verifyDocument, type TrustPolicy, type VerificationResult } from '../verify/index.ts';
 import { factsFromResult } from './facts.ts';
 import type { SubmissionMeta } from './submission.ts';
 
 export interface PipelineDeps {
   readonly graph: GraphConnection;
+  /** how facts are written: one transaction each (default), or gathered into groups (group-commit.ts). */
+  readonly write?: (facts: AttestationFacts) => Promise<WriteOutcome>;
   /** the trust policy in force now (the store behind it may reload the file). */
   readonly policy: () => TrustPolicy;
   readonly now?: () => Date;
@@ -26,6 +28,6 @@ export async function ingestDocument(document: Uint8Array, meta: SubmissionMeta,
   const result = await verifyDocument(document, deps.policy(), { now });
   const text = new TextDecoder('utf-8', { fatal: false }).decode(document);
   const facts = factsFromResult(result, text, meta);
-  const write = await writeAttestation(deps.graph, facts);
+  const write = await (deps.write ?? ((f: AttestationFacts) => writeAttestation(deps.graph, f)))(facts);
   return { result, write };
 }

@@ -29,20 +29,26 @@ export function admissionBytes(bytes: number): number {
 }
 
 /**
- * Redis memory against its limit, with a band between the marks so the verdict does not flip with every job the
- * workers finish: refusing starts at the high-water mark and stops only below the low-water mark. A reading is taken
- * at most once a second (INFO is cheap, but not per request); between readings the documents this process added are
- * counted on top, so a burst of large uploads cannot overshoot the mark on a stale reading. A document is refused
- * before it would take Redis past the high-water mark, and Redis refusing a write for memory (`OOM`, which happens
- * only past `maxmemory`, when another process filled it) switches refusing on at once.
+ * Redis memory against its limit, with a band so the verdict does not flip with every job the workers finish:
+ * refusing starts at the high-water mark and stops only once memory has fallen by the band's width (high - low water)
+ * below where refusing began, and below the low-water mark. A document is refused before it would take Redis past the
+ * high-water mark, so refusing may begin below it (a large document near it); the band is then counted from there.
+ * A reading is taken at most once a second (INFO is cheap, but not per request); between readings the documents this
+ * process added are counted on top, so a burst of large uploads cannot overshoot the mark on a stale reading. Redis
+ * refusing a write for memory (`OOM`: past `maxmemory`, when other processes filled it) starts refusing at once.
  */
 export function memoryGauge(client: () => Promise<RedisClient>, marks: MemoryMarks) {
   const lowWater = Math.min(marks.lowWater, marks.highWater);
+  const band = marks.highWater - lowWater;
   let last: { at: number; usedBytes: number; maxBytes: number | null } | null = null;
   /** bytes this process added since the last reading. */
   let added = 0;
-  let refusing = false;
+  /** while refusing: the memory below which documents are taken again. */
+  let refusingUntil: number | null = null;
 
+  const refuseFrom = (usedBytes: number, maxBytes: number): void => {
+    refusingUntil ??= Math.min(lowWater * maxBytes, usedBytes - band * maxBytes);
+  };
   const reading = async (fresh: boolean) => {
     if (fresh || !last || Date.now() - last.at >= 1000) {
       // On a cluster, the fullest master (the queue's keys share one slot, but which master holds it can change).
@@ -57,9 +63,8 @@ export function memoryGauge(client: () => Promise<RedisClient>, marks: MemoryMar
       const fullest = readings.reduce((a, b) => (share(b) > share(a) ? b : a), readings[0] ?? { usedBytes: 0, maxBytes: null });
       last = { at: Date.now(), ...fullest };
       added = 0;
-      if (last.maxBytes === null) refusing = false;
-      else if (refusing && last.usedBytes < lowWater * last.maxBytes) refusing = false;
-      else if (!refusing && last.usedBytes >= marks.highWater * last.maxBytes) refusing = true;
+      if (refusingUntil !== null && (last.maxBytes === null || last.usedBytes < refusingUntil)) refusingUntil = null;
+      if (last.maxBytes !== null && last.usedBytes >= marks.highWater * last.maxBytes) refuseFrom(last.usedBytes, last.maxBytes);
     }
     return last;
   };
@@ -69,7 +74,7 @@ export function memoryGauge(client: () => Promise<RedisClient>, marks: MemoryMar
       usedBytes,
       maxBytes: read.maxBytes,
       ratio: read.maxBytes === null ? null : usedBytes / read.maxBytes,
-      full: refusing,
+      full: refusingUntil !== null,
     };
   };
 
@@ -81,9 +86,9 @@ export function memoryGauge(client: () => Promise<RedisClient>, marks: MemoryMar
     /** Whether a document of `bytes` may be queued now; refusing one that would pass the mark starts the band. */
     async admit(bytes: number): Promise<QueueMemory> {
       const read = await reading(false);
-      const cost = admissionBytes(bytes);
-      if (!refusing && read.maxBytes !== null && read.usedBytes + added + cost >= marks.highWater * read.maxBytes) {
-        refusing = true;
+      const used = read.usedBytes + added;
+      if (read.maxBytes !== null && used + admissionBytes(bytes) >= marks.highWater * read.maxBytes) {
+        refuseFrom(used, read.maxBytes);
       }
       return state(read);
     },
@@ -93,7 +98,7 @@ export function memoryGauge(client: () => Promise<RedisClient>, marks: MemoryMar
     },
     /** Redis refused a write for memory: refuse new documents until a reading is below the low-water mark. */
     exhausted(): void {
-      refusing = true;
+      refusingUntil ??= lowWater * (last?.maxBytes ?? 0);
     },
   };
 }

@@ -44,23 +44,20 @@ describe('API safety', () => {
   it('lets a read token read but not ingest; an ingest token does both', async () => {
     const read = await gql(service.url, { query: '{ __typename }' }, READ);
     assert.equal(read.status, 200);
-    const forbidden = await fetch(`${service.url}/v1/attestations`, {
-      method: 'POST',
-      body: '{}',
-      headers: { authorization: `Bearer ${READ}` },
-    });
+    const post = (route: string, token: string, body?: string) =>
+      fetch(`${service.url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: body ?? null });
+    const forbidden = await post('/v1/attestations', READ, '{}');
     assert.equal(forbidden.status, 403);
     assert.equal(((await forbidden.json()) as any).error.code, 'FORBIDDEN');
-    const replay = await fetch(`${service.url}/v1/failed/replay`, {
-      method: 'POST',
+    assert.equal((await post('/v1/failed/replay', READ)).status, 403);
+    assert.equal((await post('/v1/batches', READ, '{"y":1}')).status, 403);
+    const batch = await post('/v1/batches', INGEST, '{"y":1}');
+    assert.equal(batch.status, 202);
+    const batchStatus = await fetch(`${service.url}/v1/batches/${((await batch.json()) as any).id}`, {
       headers: { authorization: `Bearer ${READ}` },
     });
-    assert.equal(replay.status, 403);
-    const accepted = await fetch(`${service.url}/v1/attestations`, {
-      method: 'POST',
-      body: '{"x":1}',
-      headers: { authorization: `Bearer ${INGEST}` },
-    });
+    assert.equal(batchStatus.status, 200, 'a read token reads a batch');
+    const accepted = await post('/v1/attestations', INGEST, '{"x":1}');
     assert.equal(accepted.status, 202);
     const status = await fetch(`${service.url}/v1/attestations/${((await accepted.json()) as any).id}`, {
       headers: { authorization: `Bearer ${INGEST}` },

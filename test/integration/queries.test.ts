@@ -26,43 +26,33 @@ const quant = omsStatement('tuned-int8', { 'weights.bin': `int8 ${run}` });
 const d = (root: string) => ({ sha256: root });
 const TORCH = `pkg:pypi/torch-${run.slice(0, 8)}@2.5.1`;
 
+/** A signed pipeline run: what it made, from what, and how. */
+const pipeline = (input: Parameters<typeof provenance>[0]) => signEnvelope(provenance(input), signer);
+
 const documents = [
-  signBundle(base.doc, signer),
-  signBundle(raw.doc, signer),
-  signBundle(clean.doc, signer),
-  signBundle(tuned.doc, signer),
-  signBundle(quant.doc, signer),
-  signEnvelope(
-    provenance({
-      subjects: [{ name: 'clean-corpus', digest: d(clean.root), annotations: { role: 'dataset' } }],
-      dependencies: [{ name: 'raw-corpus', digest: d(raw.root), annotations: { role: 'dataset' } }],
-      runKind: 'preprocessing',
-      invocationId: `prep-${run}`,
-    }),
-    signer,
-  ),
-  signEnvelope(
-    provenance({
-      subjects: [{ name: 'tuned-model', digest: d(tuned.root) }],
-      dependencies: [
-        { name: 'base-model', digest: d(base.root), annotations: { role: 'base-model' } },
-        { name: 'clean-corpus', digest: d(clean.root), annotations: { role: 'dataset' } },
-        { uri: TORCH, digest: { sha256: 'e'.repeat(64) } },
-      ],
-      runKind: 'fine-tune',
-      invocationId: `ft-${run}`,
-    }),
-    signer,
-  ),
-  signEnvelope(
-    provenance({
-      subjects: [{ name: 'tuned-int8', digest: d(quant.root) }],
-      dependencies: [{ name: 'tuned-model', digest: d(tuned.root), annotations: { role: 'base-model' } }],
-      runKind: 'quantization',
-      invocationId: `q-${run}`,
-    }),
-    signer,
-  ),
+  ...[base, raw, clean, tuned, quant].map((oms) => signBundle(oms.doc, signer)),
+  pipeline({
+    subjects: [{ name: 'clean-corpus', digest: d(clean.root), annotations: { role: 'dataset' } }],
+    dependencies: [{ name: 'raw-corpus', digest: d(raw.root), annotations: { role: 'dataset' } }],
+    runKind: 'preprocessing',
+    invocationId: `prep-${run}`,
+  }),
+  pipeline({
+    subjects: [{ name: 'tuned-model', digest: d(tuned.root) }],
+    dependencies: [
+      { name: 'base-model', digest: d(base.root), annotations: { role: 'base-model' } },
+      { name: 'clean-corpus', digest: d(clean.root), annotations: { role: 'dataset' } },
+      { uri: TORCH, digest: { sha256: 'e'.repeat(64) } },
+    ],
+    runKind: 'fine-tune',
+    invocationId: `ft-${run}`,
+  }),
+  pipeline({
+    subjects: [{ name: 'tuned-int8', digest: d(quant.root) }],
+    dependencies: [{ name: 'tuned-model', digest: d(tuned.root), annotations: { role: 'base-model' } }],
+    runKind: 'quantization',
+    invocationId: `q-${run}`,
+  }),
 ];
 
 const sha = (root: string) => `sha256:${root}`;

@@ -192,6 +192,20 @@ describe('ingest queue memory: a band between the marks, and Redis out of memory
     assert.equal((await queue.submit(document(1000), META)).created, true);
   });
 
+  it('a large document refused below the low-water mark starts the band there: /readyz stays not ready', async () => {
+    await admin.flushall();
+    await fill(0.45);
+    assert.equal((await queue.memory()).full, false);
+    // 0.45 of the limit and a 5 MiB document (counted as twice its base64 copy, 0.44) would pass 0.8: refused, though
+    // Redis is below the low-water mark; a fresh reading must not take documents again at once.
+    await assert.rejects(queue.submit(document(5 * 1024 * 1024), META), refusedFull);
+    assert.equal((await queue.memory()).full, true, 'a fresh reading keeps refusing');
+    await fill(0.3);
+    assert.equal((await queue.memory()).full, true, 'not yet the band below where refusing began');
+    await fill(0.1);
+    assert.equal((await queue.memory()).full, false);
+  });
+
   it('Redis refusing a write for memory (past maxmemory before the next reading) is QUEUE_FULL, not unavailable', async () => {
     await admin.flushall();
     // A reading of an empty Redis, then a limit below what it uses before the queue reads it again.

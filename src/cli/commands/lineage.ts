@@ -1,6 +1,6 @@
 // `lineage`: what an artifact was built from and what was built from it.
 import { parse, UsageError } from '../args.ts';
-import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
+import { COMMON_HELP, COMMON_OPTIONS, query, relation, table } from '../graphql-client.ts';
 import type { LineageEdgesQuery, LineageEdgesQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg lineage DIGEST [--up | --down] [--depth N] [options]
@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
   const label = (n: { key: string; name: string | null }): string => (n.name ? `${n.name} (${n.key.slice(0, 19)}…)` : n.key);
   const rows = data.lineage.edges.map((e) => [
     label(e.from),
-    `${e.type}${e.how ? `(${e.how})` : ''}`,
+    relation(e),
     label(e.to),
     e.verified ? 'yes' : 'NO',
     [...new Set(e.evidence.map((v) => v.signer?.subject ?? v.signer?.fingerprint?.slice(0, 16) ?? '?'))].join(', '),

@@ -1,6 +1,6 @@
 // `models-from-dataset`: every model that came from a dataset, with the path.
 import { parse, UsageError } from '../args.ts';
-import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
+import { COMMON_HELP, COMMON_OPTIONS, query, relation, table } from '../graphql-client.ts';
 import { MAX_PAGE, type ModelsFromDatasetQuery, type ModelsFromDatasetQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg models-from-dataset DIGEST [--direct] [--depth N] [--limit N] [options]
@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     a.node.name ?? '',
     a.node.key,
     String(a.depth),
-    a.path.map((h) => `${h.type}${h.how ? `(${h.how})` : ''} ${h.to.name ?? h.to.key.slice(0, 19)}`).join(' → '),
+    a.path.map((h) => `${relation(h)} ${h.to.name ?? h.to.key.slice(0, 19)}`).join(' → '),
   ]);
   process.stdout.write(`${table(['model', 'digest', 'depth', 'path'], rows)}\n\n${data.modelsTrainedOn.totalCount} model(s)\n`);
   return 0;

@@ -1,6 +1,6 @@
 // `trace`: incident-response trace of a compromised artifact, package, identity or key.
 import { parse, UsageError } from '../args.ts';
-import { COMMON_HELP, COMMON_OPTIONS, query, table } from '../graphql-client.ts';
+import { COMMON_HELP, COMMON_OPTIONS, query, relation, table } from '../graphql-client.ts';
 import { MAX_PAGE, type TraceAffectedQuery, type TraceAffectedQueryVariables } from '../operation-types.ts';
 
 export const help = `usage: mpg trace (--artifact DIGEST | --package PURL [--range R] | --identity ISSUER SUBJECT | --key FINGERPRINT)
@@ -67,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
     a.node.name ?? '',
     a.node.key,
     a.verified ? 'yes' : 'NO',
-    a.path.map((h) => `${h.type}${h.how ? `(${h.how})` : ''}`).join(' → '),
+    a.path.map(relation).join(' → '),
   ]);
   process.stdout.write(`compromised: ${trace.compromised.map((n) => n.key).join(', ') || '(nothing matched)'}\n\n`);
   process.stdout.write(`${table(['depth', 'kind', 'name', 'digest', 'verified', 'path'], rows)}\n\n`);

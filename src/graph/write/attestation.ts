@@ -31,12 +31,27 @@ export interface WriteOutcome {
 }
 
 export async function writeAttestation(graph: GraphConnection, facts: AttestationFacts): Promise<WriteOutcome> {
-  if (facts.attestation.status === 'verified') return writeVerified(graph, facts);
+  const [outcome] = await writeAttestations(graph, [facts]);
+  return outcome as WriteOutcome;
+}
+
+/**
+ * Several attestations in one transaction (group commit, docs/INGEST.md): each one's facts are applied all or nothing
+ * with the others', in the order given. The caller retries each on its own when the group fails, so one document's
+ * content never fails another's.
+ */
+export async function writeAttestations(graph: GraphConnection, group: readonly AttestationFacts[]): Promise<WriteOutcome[]> {
   const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
   try {
-    return await session.executeWrite((tx) => writeRejected(tx, facts));
+    return await session.executeWrite(async (tx) => {
+      const outcomes: WriteOutcome[] = [];
+      for (const facts of group)
+        outcomes.push(facts.attestation.status === 'verified' ? await applyVerified(tx, facts) : await writeRejected(tx, facts));
+      return outcomes;
+    });
   } catch (error) {
-    throw toGraphError(error, `writing attestation ${facts.attestation.digest}`);
+    const what = group.length === 1 ? `attestation ${group[0]?.attestation.digest}` : `${group.length} attestations`;
+    throw toGraphError(error, `writing ${what}`);
   } finally {
     await session.close();
   }
@@ -45,25 +60,16 @@ export async function writeAttestation(graph: GraphConnection, facts: Attestatio
 /**
  * A verified attestation is one statement (its own facts, at its subjects), then the settling that depends on
  * what else the graph holds (docs/LINEAGE.md): where its subjects resolve, which statements a manifest's files
- * resolve, and the kinds of the artifacts touched. All in one transaction, retried as a whole on transient
+ * resolve, and the kinds of the artifacts touched. All in the caller's transaction, retried as a whole on transient
  * failures (deadlock, leader switch); every step is idempotent, so a retry after an unacknowledged commit
  * changes nothing.
  */
-async function writeVerified(graph: GraphConnection, facts: AttestationFacts): Promise<WriteOutcome> {
+async function applyVerified(tx: ManagedTransaction, facts: AttestationFacts): Promise<WriteOutcome> {
   const { text, params } = verifiedStatement(facts);
-  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
-  try {
-    return await session.executeWrite(async (tx) => {
-      const result = await tx.run(text, params);
-      const previous: unknown = result.records[0]?.get('previous');
-      await settleVerified(tx, facts);
-      return { changed: previous !== facts.attestation.status };
-    });
-  } catch (error) {
-    throw toGraphError(error, `writing attestation ${facts.attestation.digest}`);
-  } finally {
-    await session.close();
-  }
+  const result = await tx.run(text, params);
+  const previous: unknown = result.records[0]?.get('previous');
+  await settleVerified(tx, facts);
+  return { changed: previous !== facts.attestation.status };
 }
 
 /** After a verified attestation's own facts: resolution of it and of what its manifest roots' files touch, kinds. */
