@@ -134,8 +134,7 @@ export function loadSteps(spec: GraphSpec): LoadStep[] {
       'Model',
       'Artifact:Model',
       function* () {
-        for (const { m, kind, digest } of modelInfo())
-          yield { digest, name: modelName(m, kind), declaredModel: true, omsSigned: true };
+        for (const { m, kind, digest } of modelInfo()) yield { digest, name: modelName(m, kind), omsSigned: true };
       },
       seen,
     ),

@@ -32,7 +32,25 @@ const SPEC: GraphSpec = {
 };
 
 /** The property the write path keeps that the load leaves out: the submitted document (no query reads it back). */
-const NOT_LOADED = new Set(['document']);
+/**
+ * What the loader leaves out: the original documents, and the write path's own bookkeeping, which no read uses — the
+ * claims a kind is computed from, where an attestation's facts were resolved to, which attestations inferred an
+ * edge and with which run kind (docs/GRAPH.md). The labels, `how` and evidence computed from them are compared.
+ */
+const NOT_LOADED = new Set([
+  'document',
+  'kindClaims',
+  'rootClaims',
+  'subjects',
+  'claimedOn',
+  'resolvedTo',
+  'references',
+  'binds',
+  'resolvedNames',
+  'referencedBy',
+  'inferredBy',
+  'hows',
+]);
 
 const KEYS: Record<string, string> = {
   Artifact: 'digest',

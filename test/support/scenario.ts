@@ -155,7 +155,7 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
     id: 'code/data-prep',
     label: 'Artifact',
     key: 'digest',
-    value: `gitcommit:${prepCommit}`,
+    value: `pkg:generic/git.acme.example/data-prep@${prepCommit}`,
     labels: ['Artifact'],
     properties: { name: 'git+https://git.acme.example/data-prep' },
   });
@@ -211,7 +211,7 @@ export function buildScenario(keys: ScenarioKeys, salt = ''): Scenario {
     id: 'code/trainer',
     label: 'Artifact',
     key: 'digest',
-    value: `gitcommit:${trainCommit}`,
+    value: `pkg:generic/git.acme.example/trainer@${trainCommit}`,
     labels: ['Artifact'],
     properties: { name: 'git+https://git.acme.example/trainer' },
   });

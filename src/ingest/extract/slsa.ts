@@ -114,7 +114,7 @@ export function extractSlsa(statement: Statement, attestationDigest: string): Ex
       if (!linked) continue;
       if (linked.artifact) {
         if (reference) references.add(reference.key);
-        addArtifact(linked.artifact.digest, linked.artifact.label, 'usage', reference?.name ?? dependency.name);
+        addArtifact(linked.artifact.digest, linked.artifact.label, 'usage', dependency.name ?? reference?.name);
         const content = contentDigest(dependency.digest);
         if (reference && content) bind(reference, content);
       }
