@@ -8,7 +8,9 @@ import { createHash, createPublicKey } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RunningService } from '../../src/main.ts';
 import { fileLineage, type ArtifactName, type FileLineage } from '../support/file-lineage.ts';
-import { graphql, policyFileFor, startTestService, waitForSubmission } from '../support/service.ts';
+import { writeFile } from 'node:fs/promises';
+import { policyFor, type Signer } from '../support/attest.ts';
+import { graphql, startTestService, waitForSubmission, writeTrustPolicy } from '../support/service.ts';
 
 const fingerprint = (pem: string): string =>
   createHash('sha256')
@@ -36,6 +38,7 @@ const AFFECTED = `affected { edges { node { node { kind key } } } }`;
 
 describe('provenance that names the files of models and datasets', () => {
   let service: RunningService;
+  let policyFile: string;
   const lineages: Record<'signaturesFirst' | 'signaturesLast', FileLineage> = {
     signaturesFirst: fileLineage(),
     signaturesLast: fileLineage(),
@@ -43,9 +46,8 @@ describe('provenance that names the files of models and datasets', () => {
 
   before(async () => {
     const all = Object.values(lineages);
-    service = await startTestService({
-      TRUST_POLICY_FILE: await policyFileFor(...all.flatMap((l) => [l.hub, l.pipeline])),
-    });
+    policyFile = await writeTrustPolicy(policyFor(...all.flatMap((l) => [l.hub, l.pipeline])));
+    service = await startTestService({ TRUST_POLICY_FILE: policyFile });
     for (const [order, lineage] of Object.entries(lineages)) {
       const oms = lineage.documents.filter((d) => d.name.endsWith('.oms'));
       const rest = lineage.documents.filter((d) => !d.name.endsWith('.oms'));
@@ -177,6 +179,45 @@ describe('provenance that names the files of models and datasets', () => {
         const fromSource = await trace({ artifact: lineage.source });
         assert.deepEqual(fromSource.models, models('base', 'chat', 'code', 'chatQ4', 'small', 'onnx'));
       });
+
+      if (order === 'signaturesLast') {
+        it('moves the facts back to the files when the manifest is revoked, and to the model again when trusted again', async () => {
+          const chatOms = lineage.documents.find((d) => d.name === 'chat.oms');
+          assert.ok(chatOms);
+          const upstream = async () => {
+            const data = await query(
+              service.url,
+              `query ($d: String!) { lineage(digest: $d, direction: UPSTREAM, maxDepth: 1) { root { kind } edges { type to { key } } } }`,
+              { d: roots.chat },
+            );
+            return {
+              kind: data.lineage.root.kind,
+              derived: data.lineage.edges.filter((e: any) => e.type === 'DERIVED_FROM').map((e: any) => e.to.key),
+            };
+          };
+          const setPolicy = async (signers: Signer[]) => {
+            await writeFile(policyFile, JSON.stringify(policyFor(...signers)));
+            await new Promise((resolve) => setTimeout(resolve, 1100));
+          };
+          const others = Object.values(lineages).filter((l) => l !== lineage);
+          const everyone = [...others.flatMap((l) => [l.hub, l.pipeline]), lineage.pipeline];
+          // the hub key revoked: chat's OMS signature no longer verifies, so its files make up no model
+          await setPolicy(everyone);
+          assert.equal(await submit(service.url, chatOms.body), 'REJECTED');
+          assert.deepEqual(await upstream(), { kind: 'ARTIFACT', derived: [] });
+          const trained = await query(
+            service.url,
+            'query ($d: String!) { modelsTrainedOn(dataset: $d, first: 500) { edges { node { node { kind key } } } } }',
+            { d: roots.clean },
+          );
+          const reported = byKind(trained.modelsTrainedOn.edges.map((e: any) => e.node.node));
+          assert.ok(!reported.models.includes('chat'), 'chat is no model without its signature');
+          // trusted again: the same facts are on the model again
+          await setPolicy([...everyone, lineage.hub]);
+          assert.equal(await submit(service.url, chatOms.body), 'VERIFIED');
+          assert.deepEqual(await upstream(), { kind: 'MODEL', derived: [roots.base] });
+        });
+      }
 
       it('lists exactly the models and datasets in the CycloneDX 1.6, 1.7 and SPDX 3 AI-BOMs', async () => {
         for (const format of ['CYCLONEDX_1_6', 'CYCLONEDX_1_7', 'SPDX_3_0_1']) {

@@ -113,7 +113,7 @@ export function rootsOf(facts: AttestationFacts): string[] {
 
 /**
  * The kind of each node from its claims (docs/LINEAGE.md, "Kind"): a file a manifest lists (or one of several
- * unresolved subjects) that is not itself a root is a File; otherwise the highest-ranked claims decide, Dataset when
+ * unresolved subjects, unless its own word says otherwise) that is not itself a root is a File; otherwise the highest-ranked claims decide, Dataset when
  * they disagree (a contradiction at one rank is not settled by arrival order, and a dataset is the safer answer for
  * "which models were trained on …"); no claim, no kind. Each node is write-locked first, so claims changed by a
  * concurrent transaction are either seen here or recomputed by that transaction after this one commits.
@@ -131,7 +131,7 @@ WITH n, size(rs) > 0 AS root, any(r IN rs WHERE r STARTS WITH 'oms ') AS oms,
 WITH n, oms, root, contained, starred, counted,
      reduce(top = 0, c IN counted | CASE WHEN toInteger(left(c, 1)) > top THEN toInteger(left(c, 1)) ELSE top END) AS top
 WITH n, oms, CASE
-    WHEN NOT root AND (contained OR (starred AND size(counted) = 0)) THEN 'File'
+    WHEN NOT root AND (contained OR (starred AND NOT any(c IN counted WHERE left(c, 1) = '4'))) THEN 'File'
     WHEN any(c IN counted WHERE toInteger(left(c, 1)) = top AND substring(c, 1, 1) = 'd') THEN 'Dataset'
     WHEN top > 0 THEN 'Model'
     ELSE null END AS kind
