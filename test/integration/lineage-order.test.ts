@@ -1,44 +1,25 @@
 // Property: the graph does not depend on the order evidence arrives in (docs/LINEAGE.md). The file-level lineage of
 // test/support/file-lineage.ts (20 documents: OMS signatures, GitHub-shaped provenance naming files, evaluations, a
 // forged provenance) is ingested in a fixed order, then in ORDERS random orders, each with some documents submitted
-// twice and four ingestions running at once, through the worker's own pipeline (ingestDocument) on a Neo4j of the
-// test's own, emptied between orders. Every order must give the same canonical dump: each node with its kind, each
+// twice and four ingestions running at once, through the worker's own pipeline (ingestDocument, and its group
+// writer: documents arriving together share a transaction in the order they arrived) on a Neo4j of the test's own,
+// emptied between orders. Every order must give the same canonical dump: each node with its kind, each
 // edge with its properties and sorted evidence, each attestation with its status and what it ATTESTS.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { applyMigrations, closeGraph, connectGraph, type GraphConnection } from '../../src/graph/index.ts';
-import { ingestDocument } from '../../src/ingest/index.ts';
+import { groupWriter, ingestDocument, type PipelineDeps } from '../../src/ingest/index.ts';
 import { MIGRATIONS_DIR } from '../../src/main.ts';
 import { loadTrustPolicy, type TrustPolicy } from '../../src/verify/index.ts';
 import { fileLineage } from '../support/file-lineage.ts';
 import { canonicalDump } from '../support/graph-dump.ts';
 import { privateNeo4j, type PrivateNeo4j } from '../support/private-neo4j.ts';
+import { random, shuffle } from '../support/seeded.ts';
 import { policyFileFor } from '../support/service.ts';
 
 const ORDERS = Number(process.env['LINEAGE_ORDERS'] ?? 200);
 const CONCURRENCY = 4;
 const SEED = Number(process.env['LINEAGE_SEED'] ?? Date.now() % 1_000_000);
-
-/** mulberry32: a small seeded generator, so a failing order can be replayed with LINEAGE_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffled<T>(items: readonly T[], next: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
 
 describe('lineage does not depend on arrival order', () => {
   const scenario = fileLineage();
@@ -47,8 +28,9 @@ describe('lineage does not depend on arrival order', () => {
   let graph: GraphConnection;
   let policy: TrustPolicy;
 
+  let deps: PipelineDeps;
   const ingest = async (body: string): Promise<void> => {
-    await ingestDocument(Buffer.from(body), meta, { graph, policy: () => policy });
+    await ingestDocument(Buffer.from(body), meta, deps);
   };
   const clear = async (): Promise<void> => {
     await graph.driver.executeQuery(
@@ -66,6 +48,8 @@ describe('lineage does not depend on arrival order', () => {
     graph = connectGraph({ uri: server.uri, database: 'neo4j' });
     await applyMigrations(graph, MIGRATIONS_DIR);
     policy = loadTrustPolicy(await policyFileFor(scenario.hub, scenario.pipeline));
+    // the worker's own writer (group commit, its defaults): groups gather whatever the four ingestions bring
+    deps = { graph, policy: () => policy, write: groupWriter(graph, { maxSize: 16, maxWaitMs: 5 }) };
   });
   after(async () => {
     if (graph) await closeGraph(graph);
@@ -86,7 +70,7 @@ describe('lineage does not depend on arrival order', () => {
     for (let order = 0; order < ORDERS; order++) {
       await clear();
       const duplicates = scenario.documents.filter(() => next() < 0.15);
-      const queue = shuffled([...scenario.documents, ...duplicates], next).map((d) => d.body);
+      const queue = shuffle([...scenario.documents, ...duplicates], next).map((d) => d.body);
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           for (let body = queue.shift(); body !== undefined; body = queue.shift()) await ingest(body);

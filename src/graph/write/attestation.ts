@@ -4,8 +4,7 @@
 // need (statement.ts); Neo4j caches its plan per shape (OMS, SLSA, …), so planning is paid once.
 // Labels and relationship types cannot be query parameters in Cypher, so they come from the closed
 // sets below, never from input.
-import type { ManagedTransaction } from 'neo4j-driver';
-import neo4j from 'neo4j-driver';
+import neo4j, { ManagedTransaction } from 'neo4j-driver';
 import type { GraphConnection } from '../driver.ts';
 import { toGraphError } from '../errors.ts';
 import type { AttestationFacts, SignerRef } from '../facts.ts';
@@ -41,21 +40,40 @@ export async function writeAttestation(graph: GraphConnection, facts: Attestatio
  * content never fails another's.
  */
 export async function writeAttestations(graph: GraphConnection, group: readonly AttestationFacts[]): Promise<WriteOutcome[]> {
-  const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
-  try {
-    return await session.executeWrite(async (tx) => {
-      const outcomes: WriteOutcome[] = [];
-      for (const facts of group)
-        outcomes.push(facts.attestation.status === 'verified' ? await applyVerified(tx, facts) : await writeRejected(tx, facts));
-      return outcomes;
-    });
-  } catch (error) {
-    const what = group.length === 1 ? `attestation ${group[0]?.attestation.digest}` : `${group.length} attestations`;
-    throw toGraphError(error, `writing ${what}`);
-  } finally {
-    await session.close();
+  for (let attempt = 1; ; attempt++) {
+    const session = graph.driver.session({ database: graph.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      const transaction = session.beginTransaction();
+      try {
+        const tx = ManagedTransaction.fromTransaction(transaction);
+        const outcomes: WriteOutcome[] = [];
+        for (const facts of group)
+          outcomes.push(
+            facts.attestation.status === 'verified' ? await applyVerified(tx, facts) : await writeRejected(tx, facts),
+          );
+        await transaction.commit();
+        return outcomes;
+      } catch (error) {
+        await transaction.rollback().catch(() => undefined);
+        throw error;
+      }
+    } catch (error) {
+      const retryable = error instanceof neo4j.Neo4jError && neo4j.isRetryableError(error);
+      if (!retryable || attempt >= TRANSACTION_TRIES) {
+        const what = group.length === 1 ? `attestation ${group[0]?.attestation.digest}` : `${group.length} attestations`;
+        throw toGraphError(error, `writing ${what}`);
+      }
+    } finally {
+      await session.close();
+    }
+    // Transactions writing the same shared nodes deadlock now and then; the loser is tried again within milliseconds
+    // (50, 100, 200 … ms, with jitter so the two do not meet again), not after the driver's own 1 s first delay.
+    await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 1) * (0.5 + Math.random())));
   }
 }
+
+/** Tries of a transaction that failed transiently (deadlock, leader switch) before the error goes to the caller. */
+const TRANSACTION_TRIES = 8;
 
 /**
  * A verified attestation is one statement (its own facts, at its subjects), then the settling that depends on
